@@ -1,0 +1,87 @@
+/**
+ * An in-process SMTP server that records every message it receives. `npm start` uses it when no
+ * SMTP_URL is configured, so a newcomer sees the mail Andon sends; the tests use it as their SMTP peer.
+ */
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface CaughtMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string | null;
+  receivedAt: Date;
+}
+
+export class MailCatcher extends EventEmitter {
+  readonly messages: CaughtMail[] = [];
+  private server: SMTPServer;
+  private port = 0;
+
+  constructor() {
+    super();
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        simpleParser(stream)
+          .then((parsed) => {
+            const mail: CaughtMail = {
+              from: parsed.from?.text ?? '',
+              to: (session.envelope.rcptTo ?? []).map((r) => r.address),
+              subject: parsed.subject ?? '',
+              text: parsed.text ?? '',
+              html: typeof parsed.html === 'string' ? parsed.html : '',
+              messageId: parsed.messageId ?? null,
+              receivedAt: new Date(),
+            };
+            this.messages.push(mail);
+            this.emit('mail', mail);
+            callback();
+          })
+          .catch((err: Error) => callback(err));
+      },
+    });
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  /** Resolves with the first message (already received or still to come) that matches. */
+  waitFor(match: (m: CaughtMail) => boolean, timeoutMs = 15_000): Promise<CaughtMail> {
+    const found = this.messages.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('mail', onMail);
+        reject(new Error(`no matching mail within ${timeoutMs} ms (${this.messages.length} received)`));
+      }, timeoutMs);
+      const onMail = (m: CaughtMail): void => {
+        if (!match(m)) return;
+        clearTimeout(timer);
+        this.off('mail', onMail);
+        resolve(m);
+      };
+      this.on('mail', onMail);
+    });
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Starts the workflows of cases accepted while Temporal was unreachable (status `pending_start`),
+ * so the MES never loses a report. Runs in every API process; starting is idempotent.
+ */
+import { casesPendingStart, markStarted } from '../db/cases.js';
+import type { Db } from '../db/index.js';
+import type { Logger } from '../lib/logger.js';
+import { EngineUnavailable, type CaseEngine } from './engine.js';
+
+export function startReconciler(deps: {
+  db: Db;
+  engine: CaseEngine;
+  logger: Logger;
+  intervalMs?: number;
+  graceSeconds?: number;
+}): {
+  runOnce(): Promise<number>;
+  stop(): void;
+} {
+  const interval = deps.intervalMs ?? 5_000;
+  let running = false;
+
+  async function runOnce(): Promise<number> {
+    if (running) return 0;
+    running = true;
+    let started = 0;
+    try {
+      for (const record of await casesPendingStart(deps.db, deps.graceSeconds ?? 2)) {
+        try {
+          await deps.engine.start(record);
+          await markStarted(deps.db, record.id);
+          started++;
+          deps.logger.info({ caseId: record.id }, 'reconciler started a pending case');
+        } catch (err) {
+          if (err instanceof EngineUnavailable) break; // still down: try again next round
+          throw err;
+        }
+      }
+    } catch (err) {
+      deps.logger.error({ err }, 'reconciler round failed');
+    } finally {
+      running = false;
+    }
+    return started;
+  }
+
+  const timer = setInterval(() => void runOnce(), interval);
+  timer.unref();
+  return { runOnce, stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,211 @@
+/** Cases, their timeline and their notifications: the system of record people and reports read. */
+import type { CaseStatus, EventType, ExceptionType, PolicySnapshot, Severity } from '../domain/model.js';
+import type { Db } from './index.js';
+
+export interface CaseRecord {
+  id: number;
+  source: string;
+  externalId: string;
+  type: ExceptionType;
+  severity: Severity;
+  status: CaseStatus;
+  line: string;
+  station: string | null;
+  title: string;
+  description: string | null;
+  reasonCode: string | null;
+  details: Record<string, unknown>;
+  policy: PolicySnapshot;
+  escalationLevel: number;
+  occurredAt: string;
+  openedAt: string;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  resolution: string | null;
+  rootCause: string | null;
+}
+
+export interface NewCase {
+  source: string;
+  externalId: string;
+  type: ExceptionType;
+  severity: Severity;
+  line: string;
+  station: string | null;
+  title: string;
+  description: string | null;
+  reasonCode: string | null;
+  details: Record<string, unknown>;
+  occurredAt: Date;
+  policy: PolicySnapshot;
+}
+
+export interface TimelineEvent {
+  id: number;
+  type: EventType;
+  actor: string;
+  data: Record<string, unknown>;
+  occurredAt: string;
+}
+
+export interface NotificationRecord {
+  id: number;
+  caseId: number;
+  taskId: number | null;
+  personId: number | null;
+  channel: string;
+  recipient: string;
+  template: string;
+  subject: string | null;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  providerId: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
+
+type Row = Record<string, unknown>;
+
+export function toCaseRecord(r: Row): CaseRecord {
+  return {
+    id: r.id as number,
+    source: r.source as string,
+    externalId: r.external_id as string,
+    type: r.type as ExceptionType,
+    severity: r.severity as Severity,
+    status: r.status as CaseStatus,
+    line: r.line as string,
+    station: (r.station as string | null) ?? null,
+    title: r.title as string,
+    description: (r.description as string | null) ?? null,
+    reasonCode: (r.reason_code as string | null) ?? null,
+    details: r.details as Record<string, unknown>,
+    policy: r.policy as PolicySnapshot,
+    escalationLevel: r.escalation_level as number,
+    occurredAt: iso(r.occurred_at as Date)!,
+    openedAt: iso(r.opened_at as Date)!,
+    acknowledgedAt: iso(r.acknowledged_at as Date | null),
+    resolvedAt: iso(r.resolved_at as Date | null),
+    closedAt: iso(r.closed_at as Date | null),
+    resolution: (r.resolution as string | null) ?? null,
+    rootCause: (r.root_cause as string | null) ?? null,
+  };
+}
+
+export const caseWorkflowId = (caseId: number): string => `case-${caseId}`;
+
+/**
+ * Inserts the case and its `opened` event in one transaction, or returns the existing case for
+ * the same source + externalId (`created: false`). Safe under concurrent duplicates.
+ */
+export async function openCase(
+  db: Db,
+  c: NewCase,
+  actor: string,
+): Promise<{ created: boolean; record: CaseRecord }> {
+  return db.transaction(async (trx) => {
+    const inserted: Row[] = await trx('cases')
+      .insert({
+        source: c.source,
+        external_id: c.externalId,
+        type: c.type,
+        severity: c.severity,
+        status: 'pending_start',
+        line: c.line,
+        station: c.station,
+        title: c.title,
+        description: c.description,
+        reason_code: c.reasonCode,
+        details: JSON.stringify(c.details),
+        policy: JSON.stringify(c.policy),
+        occurred_at: c.occurredAt,
+      })
+      .onConflict(['source', 'external_id'])
+      .ignore()
+      .returning('*');
+    const row = inserted[0];
+    if (!row) {
+      const existing: Row | undefined = await trx('cases')
+        .where({ source: c.source, external_id: c.externalId })
+        .first();
+      if (!existing) throw new Error('case conflict without an existing row');
+      return { created: false, record: toCaseRecord(existing) };
+    }
+    const id = row.id as number;
+    await trx('case_events').insert({
+      case_id: id,
+      type: 'opened' satisfies EventType,
+      actor,
+      data: JSON.stringify({
+        source: c.source,
+        externalId: c.externalId,
+        type: c.type,
+        severity: c.severity,
+        line: c.line,
+      }),
+      idempotency_key: `${caseWorkflowId(id)}:opened`,
+    });
+    return { created: true, record: toCaseRecord(row) };
+  });
+}
+
+export async function getCase(db: Db, id: number): Promise<CaseRecord | null> {
+  const row: Row | undefined = await db('cases').where({ id }).first();
+  return row ? toCaseRecord(row) : null;
+}
+
+/** Marks a case whose workflow is now running as open (only if it was still waiting to start). */
+export async function markStarted(db: Db, id: number): Promise<void> {
+  await db('cases')
+    .where({ id, status: 'pending_start' })
+    .update({ status: 'open', updated_at: db.fn.now() });
+}
+
+/** Cases accepted while Temporal was unreachable, oldest first. */
+export async function casesPendingStart(
+  db: Db,
+  olderThanSeconds: number,
+  limit = 100,
+): Promise<CaseRecord[]> {
+  const rows: Row[] = await db('cases')
+    .where({ status: 'pending_start' })
+    .andWhere('opened_at', '<', db.raw(`now() - make_interval(secs => ?)`, [olderThanSeconds]))
+    .orderBy('id')
+    .limit(limit);
+  return rows.map(toCaseRecord);
+}
+
+export async function timeline(db: Db, caseId: number): Promise<TimelineEvent[]> {
+  const rows: Row[] = await db('case_events').where({ case_id: caseId }).orderBy('id');
+  return rows.map((r) => ({
+    id: r.id as number,
+    type: r.type as EventType,
+    actor: r.actor as string,
+    data: r.data as Record<string, unknown>,
+    occurredAt: iso(r.occurred_at as Date)!,
+  }));
+}
+
+export async function notificationsForCase(db: Db, caseId: number): Promise<NotificationRecord[]> {
+  const rows: Row[] = await db('notifications').where({ case_id: caseId }).orderBy('id');
+  return rows.map((r) => ({
+    id: r.id as number,
+    caseId: r.case_id as number,
+    taskId: (r.task_id as number | null) ?? null,
+    personId: (r.person_id as number | null) ?? null,
+    channel: r.channel as string,
+    recipient: r.recipient as string,
+    template: r.template as string,
+    subject: (r.subject as string | null) ?? null,
+    status: r.status as string,
+    attempts: r.attempts as number,
+    lastError: (r.last_error as string | null) ?? null,
+    providerId: (r.provider_id as string | null) ?? null,
+    createdAt: iso(r.created_at as Date)!,
+    sentAt: iso(r.sent_at as Date | null),
+  }));
+}

@@ -1,0 +1,38 @@
+/** Database access: a knex instance for a connection string, and migrations compiled into the program. */
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import * as m0001 from './migrations/0001_init.js';
+
+// Return bigint ids as JS numbers: ids stay far below 2^53 and the API serialises them as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number.parseInt(v, 10));
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Every migration, in order. Statically imported so they run the same from sources and from a build. */
+const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [['0001_init', m0001]];
+
+const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
+  getMigrations: async () => [...MIGRATIONS],
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};
+
+export type Db = Knex;
+
+export function createDb(connectionString: string, pool: { min?: number; max?: number } = {}): Db {
+  return knexFactory({
+    client: 'pg',
+    connection: connectionString,
+    pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
+    migrations: { migrationSource, tableName: 'knex_migrations' },
+  });
+}
+
+/** Brings the schema up to date; safe to run concurrently from several processes (knex takes a lock). */
+export async function migrate(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest()) as [number, string[]];
+  return applied;
+}

@@ -1,0 +1,111 @@
+/**
+ * The Andon domain vocabulary: one place for case states, event types, exception types,
+ * severities and roles. Pure data and types only — imported by workflows, activities and the API.
+ */
+
+export const EXCEPTION_TYPES = [
+  'material_shortage',
+  'equipment_fault',
+  'quality_failure',
+  'order_delay',
+] as const;
+export type ExceptionType = (typeof EXCEPTION_TYPES)[number];
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Lifecycle of a case. `pending_start` means accepted but its workflow has not started yet. */
+export const CASE_STATUSES = [
+  'pending_start',
+  'open',
+  'acknowledged',
+  'resolved',
+  'closed',
+  'cancelled',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Statuses in which the case still needs someone to act. */
+export const ACTIVE_STATUSES: readonly CaseStatus[] = ['pending_start', 'open', 'acknowledged', 'resolved'];
+
+/** Timeline event types (append-only `case_events.type`). */
+export const EVENT_TYPES = [
+  'opened',
+  'notified',
+  'notification_failed',
+  'escalated',
+  'escalation_skipped',
+  'acked',
+  'resolved',
+  'closed',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** API key roles. They nest: admin ⊃ supervisor ⊃ staff, and admin ⊃ mes. */
+export const API_ROLES = ['mes', 'staff', 'supervisor', 'admin'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+const ROLE_GRANTS: Record<ApiRole, readonly ApiRole[]> = {
+  admin: ['admin', 'supervisor', 'staff', 'mes'],
+  supervisor: ['supervisor', 'staff'],
+  staff: ['staff'],
+  mes: ['mes'],
+};
+
+/** True when a key holding `held` may act where any of `allowed` is required. */
+export function roleAllows(held: ApiRole, allowed: readonly ApiRole[]): boolean {
+  return allowed.some((r) => ROLE_GRANTS[held].includes(r));
+}
+
+/** Job roles of plant staff: who is paged for what. */
+export const JOB_ROLES = [
+  'purchasing',
+  'dispatcher',
+  'maintenance',
+  'qc_engineer',
+  'planner',
+  'customer_service',
+  'supervisor',
+  'plant_manager',
+] as const;
+export type JobRole = (typeof JOB_ROLES)[number];
+
+export const CHANNELS = ['email', 'sms'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const NOTIFICATION_STATUSES = ['queued', 'sent', 'delivered', 'failed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+export const TASK_STATUSES = ['open', 'acked', 'done', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** One rung of an escalation ladder. */
+export interface LadderLevel {
+  level: number;
+  targetRole: JobRole;
+  channels: Channel[];
+  ackTimeoutSeconds: number;
+}
+
+/** The policy a case runs with, snapshotted into the workflow input when the case opens. */
+export interface PolicySnapshot {
+  policyId: number | null;
+  ladder: LadderLevel[];
+  resolveSlaSeconds: number;
+}
+
+/** Human-readable labels, for messages. */
+export const EXCEPTION_TYPE_LABELS: Record<ExceptionType, { en: string; 'zh-CN': string }> = {
+  material_shortage: { en: 'Material shortage', 'zh-CN': '缺料' },
+  equipment_fault: { en: 'Equipment fault', 'zh-CN': '设备故障' },
+  quality_failure: { en: 'Quality failure', 'zh-CN': '质量异常' },
+  order_delay: { en: 'Order delay', 'zh-CN': '订单延误' },
+};
+
+/** The job role first responsible for each exception type in the default policies. */
+export const DEFAULT_RESPONSIBLE_ROLE: Record<ExceptionType, JobRole> = {
+  material_shortage: 'purchasing',
+  equipment_fault: 'maintenance',
+  quality_failure: 'qc_engineer',
+  order_delay: 'planner',
+};

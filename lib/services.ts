@@ -1,0 +1,138 @@
+/**
+ * Wires Andon's parts together: database, Temporal worker, API. Used by every entry point in bin/
+ * and by the tests, so what is tested is what runs.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import type { MailCatcher } from '../activities/notify/mail-catcher.js';
+import type { Mailer } from '../activities/notify/mailer.js';
+import { createApp } from '../api/app.js';
+import { createTemporalEngine } from '../api/engine.js';
+import { startReconciler } from '../api/reconciler.js';
+import { ensureApiKey } from '../db/apiKeys.js';
+import { createDb, migrate, type Db } from '../db/index.js';
+import type { Logger } from './logger.js';
+import { createWorker } from './worker.js';
+
+export interface AndonOptions {
+  databaseUrl: string;
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  mailer: Mailer;
+  logger: Logger;
+  runWorker: boolean;
+  runApi: boolean;
+  port?: number;
+  host?: string;
+  /** Base URL in messages; defaults to the API's own address. */
+  publicUrl?: string;
+  bootstrapAdminKey?: string;
+  workflowBundleCode?: string;
+  reconcileIntervalMs?: number;
+  /** The in-process mail catcher, when no real SMTP server is configured: shown at /api/v1/dev/mail. */
+  devMail?: MailCatcher;
+}
+
+export interface Andon {
+  db: Db;
+  /** Base URL of the API, when it runs. */
+  url: string | null;
+  worker: Worker | null;
+  stop(): Promise<void>;
+}
+
+export async function startAndon(o: AndonOptions): Promise<Andon> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        o.logger.warn({ err }, 'error while stopping');
+      }
+    }
+  };
+
+  try {
+    const db = createDb(o.databaseUrl);
+    stops.push(() => db.destroy());
+    const applied = await migrate(db);
+    if (applied.length > 0) o.logger.info({ applied }, 'database migrated');
+    if (o.bootstrapAdminKey)
+      await ensureApiKey(db, { name: 'bootstrap admin', role: 'admin', plaintext: o.bootstrapAdminKey });
+
+    let url: string | null = null;
+    if (o.runApi) {
+      const connection = Connection.lazy({ address: o.temporalAddress });
+      stops.push(() => connection.close());
+      const engine = createTemporalEngine(new Client({ connection, namespace: o.namespace }), {
+        taskQueue: o.taskQueue,
+      });
+      const reconciler = startReconciler({
+        db,
+        engine,
+        logger: o.logger,
+        ...(o.reconcileIntervalMs ? { intervalMs: o.reconcileIntervalMs } : {}),
+      });
+      stops.push(async () => reconciler.stop());
+      const app = createApp({
+        db,
+        engine,
+        logger: o.logger,
+        ...(o.devMail ? { devMail: o.devMail } : {}),
+        temporalReady: () =>
+          connection.withDeadline(Date.now() + 2000, async () => {
+            await connection.workflowService.getSystemInfo({});
+            return true;
+          }),
+      });
+      const server = await new Promise<Server>((resolve, reject) => {
+        const srv = app.listen(o.port ?? 0, o.host ?? '127.0.0.1', (err?: Error) =>
+          err ? reject(err) : resolve(srv),
+        );
+      });
+      stops.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      );
+      const addr = server.address() as AddressInfo;
+      url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    }
+
+    let worker: Worker | null = null;
+    if (o.runWorker) {
+      const connection = await NativeConnection.connect({ address: o.temporalAddress });
+      stops.push(() => connection.close());
+      const w = await createWorker({
+        connection,
+        namespace: o.namespace,
+        taskQueue: o.taskQueue,
+        activities: createActivities({
+          db,
+          mailer: o.mailer,
+          publicUrl: o.publicUrl ?? url ?? 'http://localhost:3000',
+          logger: o.logger,
+        }),
+        ...(o.workflowBundleCode ? { workflowBundleCode: o.workflowBundleCode } : {}),
+      });
+      const running = w.run();
+      stops.push(async () => {
+        if (w.getState() === 'RUNNING') w.shutdown();
+        await running;
+      });
+      worker = w;
+    }
+
+    return { db, url, worker, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,32 @@
+/** Creates the Temporal worker that runs case workflows and their activities. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { CaseActivities } from '../activities/types.js';
+
+/** The workflow sources: `.ts` when run from source (tsx), `.js` from a build. */
+export function workflowsPath(): string {
+  const ts = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+  return existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+}
+
+export async function createWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: CaseActivities;
+  /** A pre-built workflow bundle (code); without it the worker bundles the sources itself. */
+  workflowBundleCode?: string;
+  identity?: string;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: opts.activities,
+    ...(opts.workflowBundleCode
+      ? { workflowBundle: { code: opts.workflowBundleCode } }
+      : { workflowsPath: workflowsPath() }),
+    ...(opts.identity ? { identity: opts.identity } : {}),
+  });
+}
