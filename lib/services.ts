@@ -22,7 +22,8 @@ export interface AndonOptions {
   temporalAddress: string;
   namespace: string;
   taskQueue: string;
-  mailer: Mailer;
+  /** Needed by the worker (its activities send mail). */
+  mailer?: Mailer;
   logger: Logger;
   runWorker: boolean;
   runApi: boolean;
@@ -108,6 +109,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
 
     let worker: Worker | null = null;
     if (o.runWorker) {
+      if (!o.mailer) throw new Error('the worker needs a mailer');
       const connection = await NativeConnection.connect({ address: o.temporalAddress });
       stops.push(() => connection.close());
       const w = await createWorker({

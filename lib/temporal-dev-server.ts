@@ -79,7 +79,9 @@ export async function startDevServer(opts: {
     } catch (err) {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`Temporal dev server not ready at ${address}: ${(err as Error).message}`, { cause: err });
+        throw new Error(`Temporal dev server not ready at ${address}: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       await new Promise((r) => setTimeout(r, 250));
     }

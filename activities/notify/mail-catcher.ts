@@ -21,6 +21,7 @@ export class MailCatcher extends EventEmitter {
   readonly messages: CaughtMail[] = [];
   private server: SMTPServer;
   private port = 0;
+  private rejections: string[] = [];
 
   constructor() {
     super();
@@ -29,6 +30,12 @@ export class MailCatcher extends EventEmitter {
       disabledCommands: ['STARTTLS'],
       logger: false,
       onData: (stream, session, callback) => {
+        const rejection = this.rejections.shift();
+        if (rejection !== undefined) {
+          stream.resume();
+          stream.on('end', () => callback(Object.assign(new Error(rejection), { responseCode: 451 })));
+          return;
+        }
         simpleParser(stream)
           .then((parsed) => {
             const mail: CaughtMail = {
@@ -56,6 +63,11 @@ export class MailCatcher extends EventEmitter {
     });
     this.port = (this.server.server.address() as AddressInfo).port;
     return this.port;
+  }
+
+  /** Answers the next `count` messages with a temporary SMTP failure (451), to rehearse outages. */
+  rejectNext(count: number, message = 'temporary failure, try again later'): void {
+    for (let i = 0; i < count; i++) this.rejections.push(message);
   }
 
   get url(): string {

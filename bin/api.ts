@@ -1,0 +1,26 @@
+/** The API process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… npm run api`. */
+import { startAndon } from '../lib/services.js';
+import { REQUIRED_ENV } from '../lib/config.js';
+import { boot, onShutdown } from './common.js';
+
+const { config, logger } = boot('api', REQUIRED_ENV.api);
+try {
+  const andon = await startAndon({
+    databaseUrl: config.DATABASE_URL!,
+    temporalAddress: config.TEMPORAL_ADDRESS!,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.ANDON_TASK_QUEUE,
+    logger,
+    runWorker: false,
+    runApi: true,
+    port: config.PORT,
+    host: config.HOST,
+    ...(config.ANDON_PUBLIC_URL ? { publicUrl: config.ANDON_PUBLIC_URL } : {}),
+    ...(config.ANDON_BOOTSTRAP_ADMIN_KEY ? { bootstrapAdminKey: config.ANDON_BOOTSTRAP_ADMIN_KEY } : {}),
+  });
+  logger.info({ url: andon.url }, 'Andon API listening');
+  onShutdown(logger, () => andon.stop());
+} catch (err) {
+  logger.fatal({ err }, 'Andon API failed to start');
+  process.exit(1);
+}

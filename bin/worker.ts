@@ -1,0 +1,32 @@
+/** The worker process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… SMTP_URL=… npm run worker`. */
+import { createSmtpMailer } from '../activities/notify/mailer.js';
+import { startAndon } from '../lib/services.js';
+import { REQUIRED_ENV } from '../lib/config.js';
+import { boot, onShutdown } from './common.js';
+
+const { config, logger } = boot('worker', REQUIRED_ENV.worker);
+const mailer = createSmtpMailer(config.SMTP_URL!, config.ANDON_MAIL_FROM);
+try {
+  const andon = await startAndon({
+    databaseUrl: config.DATABASE_URL!,
+    temporalAddress: config.TEMPORAL_ADDRESS!,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.ANDON_TASK_QUEUE,
+    mailer,
+    logger,
+    runWorker: true,
+    runApi: false,
+    publicUrl: config.ANDON_PUBLIC_URL!,
+  });
+  logger.info(
+    { taskQueue: config.ANDON_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
+    'Andon worker running',
+  );
+  onShutdown(logger, async () => {
+    await andon.stop();
+    mailer.close();
+  });
+} catch (err) {
+  logger.fatal({ err }, 'Andon worker failed to start');
+  process.exit(1);
+}

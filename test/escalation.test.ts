@@ -1,0 +1,54 @@
+/** The escalation ladder as a pure state machine — no Temporal needed. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LadderLevel } from '../domain/model.js';
+import { afterPage, onAck, onAckTimeout, startLadder } from '../workflows/escalation.js';
+
+const ladder: LadderLevel[] = [
+  { level: 0, targetRole: 'maintenance', channels: ['email'], ackTimeoutSeconds: 60 },
+  { level: 1, targetRole: 'supervisor', channels: ['email'], ackTimeoutSeconds: 120 },
+  { level: 2, targetRole: 'plant_manager', channels: ['email'], ackTimeoutSeconds: 300 },
+];
+
+describe('escalation ladder', () => {
+  it('waits for the ack timeout of the level just paged', () => {
+    const [s, action] = afterPage(ladder, startLadder(ladder), true);
+    assert.equal(s.level, 0);
+    assert.deepEqual(action, { kind: 'wait_ack', timeoutMs: 60_000 });
+  });
+
+  it('escalates one level when the ack timer runs out', () => {
+    const [s1] = afterPage(ladder, startLadder(ladder), true);
+    const [s2, action] = onAckTimeout(ladder, s1);
+    assert.equal(s2.level, 1);
+    assert.deepEqual(action, { kind: 'page', level: ladder[1] });
+    const [, wait] = afterPage(ladder, s2, true);
+    assert.deepEqual(wait, { kind: 'wait_ack', timeoutMs: 120_000 });
+  });
+
+  it('skips a level nobody can be reached at without waiting', () => {
+    const [s, action] = afterPage(ladder, startLadder(ladder), false);
+    assert.equal(s.level, 1);
+    assert.deepEqual(action, { kind: 'page', level: ladder[1] });
+  });
+
+  it('stays at the top level, exhausted, when the top does not acknowledge', () => {
+    let s = startLadder(ladder);
+    [s] = onAckTimeout(ladder, s);
+    [s] = onAckTimeout(ladder, s);
+    const [top, action] = onAckTimeout(ladder, s);
+    assert.equal(top.level, 2);
+    assert.equal(top.exhausted, true);
+    assert.deepEqual(action, { kind: 'wait_ack_forever' });
+  });
+
+  it('does nothing further once acknowledged', () => {
+    const s = onAck(startLadder(ladder));
+    assert.deepEqual(onAckTimeout(ladder, s)[1], { kind: 'done' });
+    assert.deepEqual(afterPage(ladder, s, true)[1], { kind: 'done' });
+  });
+
+  it('refuses an empty ladder', () => {
+    assert.throws(() => startLadder([]), /at least one level/);
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * A whole Andon for one test file, on real parts: its own PostgreSQL database, the run's Temporal
+ * dev server (own namespace and task queue), a real SMTP server in-process, and the real API on a
+ * free port. Run under `npm test`; a file run on its own starts what it lacks.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import pg from 'pg';
+import { MailCatcher } from '../../activities/notify/mail-catcher.js';
+import { createSmtpMailer, type Mailer } from '../../activities/notify/mailer.js';
+import { createApiKey } from '../../db/apiKeys.js';
+import type { Db } from '../../db/index.js';
+import { upsertPolicy } from '../../db/policies.js';
+import type { ApiRole, Channel, ExceptionType, JobRole, Severity } from '../../domain/model.js';
+import { createLogger } from '../../lib/logger.js';
+import { startAndon, type Andon } from '../../lib/services.js';
+import { freePort, startDevServer } from '../../lib/temporal-dev-server.js';
+import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
+import { testNamespace } from './namespace.js';
+
+let runtimeInstalled = false;
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface Harness {
+  db: Db;
+  url: string;
+  mail: MailCatcher;
+  keys: Record<ApiRole, string>;
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  databaseUrl: string;
+  api<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    opts?: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
+  addPerson(p: {
+    name: string;
+    email?: string | null;
+    locale?: 'en' | 'zh-CN';
+    roles: Array<{ role: JobRole; line?: string | null }>;
+  }): Promise<number>;
+  setPolicy(p: {
+    type: ExceptionType;
+    severity?: Severity | null;
+    line?: string | null;
+    ladder: Array<{ targetRole: JobRole; channels?: Channel[]; ackTimeoutSeconds: number }>;
+    resolveSlaSeconds?: number;
+  }): Promise<void>;
+  /** Starts a second Andon (e.g. an API pointed at an unreachable Temporal) on the same database. */
+  startAnother(o: {
+    temporalAddress?: string;
+    runWorker: boolean;
+    runApi: boolean;
+    mailer?: Mailer;
+  }): Promise<Andon>;
+  stop(): Promise<void>;
+}
+
+/** A unique id for test data, so repeated runs and parallel tests never collide. */
+export const uid = (prefix = 'T'): string => `${prefix}-${randomBytes(6).toString('hex')}`;
+
+export async function startHarness(testFile: string): Promise<Harness> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    runtimeInstalled = true;
+  }
+  const cleanups: Array<() => Promise<void>> = [];
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const namespace = testNamespace(testFile);
+
+  let temporalAddress = process.env.ANDON_TEST_TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    const dev = await startDevServer({
+      cli: await ensureTemporalCli(),
+      port: await freePort(),
+      uiPort: null,
+      dbFile: null,
+      namespaces: [namespace],
+    });
+    cleanups.push(() => dev.stop());
+    temporalAddress = dev.address;
+  }
+
+  const adminUrl = process.env.ANDON_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const dbName =
+    `andon_test_${namespace.replace(/[^a-z0-9]/gi, '_')}_${randomBytes(4).toString('hex')}`.toLowerCase();
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database "${dbName}"`);
+  await admin.end();
+  const dbUrl = new URL(adminUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const databaseUrl = dbUrl.toString();
+  cleanups.push(async () => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`drop database if exists "${dbName}" with (force)`);
+    await c.end();
+  });
+
+  const mail = new MailCatcher();
+  await mail.listen();
+  cleanups.push(() => mail.close());
+  const mailer = createSmtpMailer(mail.url, 'Andon <andon@test.local>', { timeoutMs: 5000 });
+  cleanups.push(async () => mailer.close());
+
+  const bundleFile = process.env.ANDON_TEST_WORKFLOW_BUNDLE;
+  const workflowBundleCode = bundleFile ? readFileSync(bundleFile, 'utf8') : undefined;
+  const taskQueue = `andon-${namespace}-${randomBytes(3).toString('hex')}`;
+
+  const base = {
+    databaseUrl,
+    namespace,
+    taskQueue,
+    logger,
+    reconcileIntervalMs: 500,
+    ...(workflowBundleCode ? { workflowBundleCode } : {}),
+  };
+  const andon = await startAndon({ ...base, temporalAddress, mailer, runWorker: true, runApi: true });
+  cleanups.push(() => andon.stop());
+  const url = andon.url!;
+  const db = andon.db;
+
+  const keys = {} as Record<ApiRole, string>;
+  for (const role of ['mes', 'staff', 'supervisor', 'admin'] as const) {
+    keys[role] = (await createApiKey(db, { name: `test ${role}`, role })).key;
+  }
+
+  const harness: Harness = {
+    db,
+    url,
+    mail,
+    keys,
+    temporalAddress,
+    namespace,
+    taskQueue,
+    databaseUrl,
+    async api(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      const key = opts.key === undefined ? keys.admin : opts.key;
+      if (key !== null) headers.authorization = `Bearer ${key}`;
+      let body: string | undefined;
+      if (opts.rawBody !== undefined) body = opts.rawBody;
+      else if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: res.status, headers: res.headers, body: parsed as never };
+    },
+    async addPerson(p) {
+      const [row] = await db('people')
+        .insert({
+          name: p.name,
+          email: p.email === undefined ? `${p.name.toLowerCase().replace(/\W+/g, '.')}@test.local` : p.email,
+          locale: p.locale ?? 'en',
+        })
+        .returning('id');
+      for (const r of p.roles)
+        await db('person_roles').insert({ person_id: row.id, role: r.role, line: r.line ?? null });
+      return row.id as number;
+    },
+    async setPolicy(p) {
+      await upsertPolicy(db, {
+        type: p.type,
+        severity: p.severity ?? null,
+        line: p.line ?? null,
+        ladder: p.ladder.map((l) => ({
+          targetRole: l.targetRole,
+          channels: l.channels ?? ['email'],
+          ackTimeoutSeconds: l.ackTimeoutSeconds,
+        })),
+        resolveSlaSeconds: p.resolveSlaSeconds ?? 3600,
+      });
+    },
+    async startAnother(o) {
+      const other = await startAndon({
+        ...base,
+        temporalAddress: o.temporalAddress ?? temporalAddress,
+        mailer: o.mailer ?? mailer,
+        runWorker: o.runWorker,
+        runApi: o.runApi,
+      });
+      cleanups.push(() => other.stop());
+      return other;
+    },
+    async stop() {
+      for (const c of cleanups.reverse())
+        await c().catch((err: unknown) => logger.warn({ err }, 'test cleanup failed'));
+    },
+  };
+  return harness;
+}
