@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { caseBody } from './helpers/bodies.js';
+import { recordHistory } from './helpers/histories.js';
 import { startHarness, uid, type Harness } from './helpers/harness.js';
 import { eventually } from './helpers/wait.js';
 import { freePort } from '../lib/temporal-dev-server.js';
@@ -157,6 +158,7 @@ describe('the closed loop', () => {
 
     const afterClose = await h.api<Problem>('POST', `/api/v1/cases/${id}/ack`, { key: h.keys.staff });
     assert.equal(afterClose.status, 409);
+    await recordHistory(h, id, 'v0-closed-loop');
   });
 
   it('escalates to the next level when nobody acknowledges in time', async () => {
@@ -200,6 +202,7 @@ describe('the closed loop', () => {
     const live = await h.api<CaseBody>('GET', `/api/v1/cases/${id}`, { key: h.keys.staff });
     assert.equal(live.body.live?.escalationLevel, 1);
     assert.equal(live.body.escalationLevel, 1);
+    await recordHistory(h, id, 'v0-escalated');
   });
 
   it('skips a level where nobody holds the role, and says why', async () => {
@@ -230,6 +233,7 @@ describe('the closed loop', () => {
       events.map((e) => e.type),
       ['opened', 'escalation_skipped', 'escalated', 'notified'],
     );
+    await recordHistory(h, id, 'v0-level-skipped');
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { MailCatcher } from '../../activities/notify/mail-catcher.js';
@@ -33,6 +34,8 @@ export interface Harness {
   mail: MailCatcher;
   keys: Record<ApiRole, string>;
   temporalAddress: string;
+  /** A Temporal client on the harness's namespace (for describe, history, …). */
+  temporal: Client;
   namespace: string;
   taskQueue: string;
   databaseUrl: string;
@@ -129,6 +132,10 @@ export async function startHarness(testFile: string): Promise<Harness> {
   const url = andon.url!;
   const db = andon.db;
 
+  const connection = await Connection.connect({ address: temporalAddress });
+  cleanups.push(() => connection.close());
+  const temporal = new Client({ connection, namespace });
+
   const keys = {} as Record<ApiRole, string>;
   for (const role of ['mes', 'staff', 'supervisor', 'admin'] as const) {
     keys[role] = (await createApiKey(db, { name: `test ${role}`, role })).key;
@@ -140,6 +147,7 @@ export async function startHarness(testFile: string): Promise<Harness> {
     mail,
     keys,
     temporalAddress,
+    temporal,
     namespace,
     taskQueue,
     databaseUrl,

@@ -1,0 +1,35 @@
+/**
+ * Workflow histories for replay tests. Scenario tests call `recordHistory` at the end; with
+ * ANDON_RECORD_HISTORIES=1 it writes the case's history under test/histories/ (committed).
+ * test/replay.test.ts replays every recorded history against the current workflow code, so a change
+ * that is not replay-safe (without `patched()`) fails CI. The history is exported with the Temporal
+ * CLI (`workflow show --output json`), the standard JSON form that replay accepts.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
+import type { Harness } from './harness.js';
+
+export const HISTORIES_DIR = new URL('../histories/', import.meta.url);
+
+export async function recordHistory(h: Harness, caseId: number, name: string): Promise<void> {
+  if (process.env.ANDON_RECORD_HISTORIES !== '1') return;
+  const cli = await ensureTemporalCli();
+  const json = execFileSync(
+    cli,
+    [
+      'workflow',
+      'show',
+      '--workflow-id',
+      `case-${caseId}`,
+      '--namespace',
+      h.namespace,
+      '--address',
+      h.temporalAddress,
+      '--output',
+      'json',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  writeFileSync(new URL(`${name}.json`, HISTORIES_DIR), `${JSON.stringify(JSON.parse(json), null, 1)}\n`);
+}
