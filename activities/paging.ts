@@ -60,8 +60,34 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
     return { sent: 0, failed: 0, skippedReason: reason };
   };
 
-  const people = await peopleOnDuty(db, level.targetRole, input.line);
-  if (people.length === 0) return skip(`nobody holds role ${level.targetRole} on line ${input.line}`);
+  if (input.recordEscalation) {
+    await insertEvent(db, {
+      caseId,
+      type: 'escalated',
+      actor: 'system',
+      data: {
+        toLevel: level.level,
+        role: level.targetRole,
+        reason: input.reason,
+        ...(input.taskKey ? { task: input.taskKey } : {}),
+      },
+      idempotencyKey: `${key}:escalated`,
+    });
+  }
+
+  const people =
+    input.personId != null
+      ? await db('people')
+          .where({ id: input.personId, active: true })
+          .select('id', 'name', 'email', 'phone', 'locale')
+      : await peopleOnDuty(db, level.targetRole, input.line);
+  if (people.length === 0) {
+    return skip(
+      input.personId != null
+        ? `person ${input.personId} is not active`
+        : `nobody holds role ${level.targetRole} on line ${input.line}`,
+    );
+  }
 
   const recipients: Recipient[] = [];
   for (const person of people) {
@@ -79,21 +105,44 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
   const caseRow = await db('cases').where({ id: caseId }).first();
   if (!caseRow) throw new Error(`case ${caseId} not found`);
 
-  await db('tasks')
-    .insert({
-      case_id: caseId,
-      level: level.level,
-      role: level.targetRole,
-      assignees: JSON.stringify(people.map((p) => ({ personId: p.id, name: p.name }))),
-      ack_deadline: input.ackDeadline,
-      idempotency_key: `${key}:task`,
-    })
-    .onConflict('idempotency_key')
-    .ignore();
-  const task = await db('tasks')
-    .where({ idempotency_key: `${key}:task` })
-    .first('id');
-  await db('cases').where({ id: caseId }).update({ escalation_level: level.level, updated_at: db.fn.now() });
+  const assignees = JSON.stringify(people.map((p) => ({ personId: p.id, name: p.name })));
+  let taskId: number | null;
+  if (input.taskId !== undefined) {
+    // The SOP's task: record who is paged for it now, and how far it has escalated.
+    taskId = input.taskId;
+    await db('tasks')
+      .where({ id: taskId })
+      .update({
+        assignees,
+        ack_deadline: input.ackDeadline,
+        level: db.raw('greatest(level, ?)', [level.level]),
+      });
+  } else {
+    // Cases started before the SOP engine: one task row per page.
+    await db('tasks')
+      .insert({
+        case_id: caseId,
+        level: level.level,
+        role: level.targetRole,
+        assignees,
+        ack_deadline: input.ackDeadline,
+        idempotency_key: `${key}:task`,
+      })
+      .onConflict('idempotency_key')
+      .ignore();
+    taskId =
+      (
+        (await db('tasks')
+          .where({ idempotency_key: `${key}:task` })
+          .first('id')) as { id: number } | undefined
+      )?.id ?? null;
+  }
+  await db('cases')
+    .where({ id: caseId })
+    .update({
+      escalation_level: db.raw('greatest(escalation_level, ?)', [level.level]),
+      updated_at: db.fn.now(),
+    });
 
   const outcomes: Array<{ personId: number; name: string; channel: Channel; to: string; status: string }> =
     [];
@@ -111,6 +160,8 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
       role: level.targetRole,
       level: level.level,
       escalated: level.level > 0,
+      reason: input.reason,
+      ask: input.taskTitle ?? null,
       ackDeadline: input.ackDeadline,
       caseUrl: `${deps.publicUrl}/api/v1/cases/${caseId}`,
       recipientName: r.person.name,
@@ -118,11 +169,11 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
     await db('notifications')
       .insert({
         case_id: caseId,
-        task_id: task?.id ?? null,
+        task_id: taskId,
         person_id: r.person.id,
         channel: r.channel,
         recipient: r.address,
-        template: level.level > 0 ? 'task_escalated' : 'task_assigned',
+        template: input.reason === 'opened' ? 'task_assigned' : `task_${input.reason}`,
         subject: mail.subject,
         body: mail.text,
         idempotency_key: nKey,

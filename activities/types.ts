@@ -2,39 +2,104 @@
  * The activity contract the case workflow calls. Kept free of implementation imports so that
  * workflows can `import type` it without pulling I/O into the workflow bundle.
  */
-import type { CaseStatus, EventType, LadderLevel } from '../domain/model.js';
+import type { CaseStatus, EventType, JobRole, LadderLevel } from '../domain/model.js';
+import type { DecisionOption, TaskResult } from '../domain/sop.js';
+import type { CaseWorkflowInput, TaskStatus } from '../workflows/types.js';
+import type { Disposition, ErpDocument, StockLevel } from './erp/types.js';
 
 export interface TimelineEventInput {
   caseId: number;
   type: EventType;
-  /** Who caused it: `api_key:<id>`, `person:<id>` or `system`. */
+  /** Who caused it: `api_key:<id>`, `person:<id>`, `mes:<id>` or `system`. */
   actor: string;
   data: Record<string, unknown>;
   /** Unique per logical event: a retried activity writes it once. */
   idempotencyKey: string;
 }
 
+/** Used by cases started before the SOP engine (see workflows/legacy.ts). */
 export interface TransitionInput {
   caseId: number;
   to: CaseStatus;
-  /** Status the case must be in for the change to apply (guards against replays and races). */
   from: CaseStatus[];
   resolution?: string;
   rootCause?: string;
   event: TimelineEventInput;
 }
 
+/** Case columns a workflow step may set; timestamps are the workflow's (deterministic) time. */
+export interface CaseFieldChanges {
+  status?: CaseStatus;
+  currentStep?: string | null;
+  acknowledgedAt?: string | null;
+  ackedBy?: string | null;
+  resolvedAt?: string | null;
+  resolvedBy?: string | null;
+  resolution?: string | null;
+  rootCause?: string | null;
+  correctiveAction?: string | null;
+  downtimeMinutes?: number | null;
+  closedAt?: string | null;
+  cancelledAt?: string | null;
+  cancelReason?: string | null;
+  slaBreached?: boolean;
+  reopenCount?: number;
+}
+
+export interface TaskChange {
+  taskId: number;
+  status?: TaskStatus;
+  ackedAt?: string;
+  ackedBy?: string;
+  doneAt?: string;
+  eta?: string | null;
+  result?: TaskResult;
+  role?: JobRole;
+  assigneePersonId?: number | null;
+}
+
+/**
+ * One atomic change of a case: its timeline events, case columns and task rows, in one transaction.
+ * Idempotent on the first event's key: a repeat of an applied change does nothing.
+ */
+export interface CaseChange {
+  caseId: number;
+  events: Array<Omit<TimelineEventInput, 'caseId'>>;
+  fields?: CaseFieldChanges;
+  tasks?: TaskChange[];
+}
+
+export interface OpenTaskInput {
+  caseId: number;
+  idempotencyKey: string;
+  taskKey: string;
+  role: JobRole;
+  title: string;
+  options: DecisionOption[];
+}
+
+export type PageReason =
+  'opened' | 'ack_timeout' | 'nobody_reachable' | 'repeat' | 'sla_breached' | 'eta_missed' | 'reassigned';
+
 export interface PageLevelInput {
   caseId: number;
   line: string;
   level: LadderLevel;
-  /** Why this level is paged: the case opened, or the previous level did not acknowledge in time. */
-  reason: 'opened' | 'ack_timeout' | 'nobody_reachable';
-  /** Base idempotency key for the task, the notifications and the timeline events of this page. */
+  /** Why this level is paged. */
+  reason: PageReason;
+  /** Base idempotency key for the notifications and timeline events of this page. */
   idempotencyKey: string;
   ackDeadline: string | null;
   /** Attempts Temporal makes for this call; on the last one, failures are recorded instead of retried. */
   maxAttempts: number;
+  /** The task this page is about; without it (older cases) a task row is made per page. */
+  taskId?: number;
+  taskKey?: string;
+  taskTitle?: string;
+  /** Page this person instead of whoever holds the level's role (a reassigned task). */
+  personId?: number | null;
+  /** Record an `escalated` event before paging (the SOP engine does; older cases record their own). */
+  recordEscalation?: boolean;
 }
 
 export interface PageLevelResult {
@@ -44,10 +109,69 @@ export interface PageLevelResult {
   failed: number;
   /** Set when nobody holding the role could be reached at all. */
   skippedReason: string | null;
+  /** Who was paged. */
+  recipients?: Array<{ personId: number; name: string }>;
+}
+
+export type ErpCreateRequest =
+  | {
+      op: 'createStockTransfer';
+      itemCode: string;
+      qty: number;
+      fromWarehouse: string;
+      fromLocation: string;
+      toLocation: string;
+    }
+  | {
+      op: 'createMaterialRequest';
+      itemCode: string;
+      qty: number;
+      uom: string;
+      neededBy: string;
+      workOrder?: string;
+    }
+  | { op: 'placeQualityHold'; lot: string; itemCode: string; qty: number; holdWarehouse: string }
+  | {
+      op: 'executeDisposition';
+      lot: string;
+      itemCode: string;
+      qty: number;
+      disposition: Disposition;
+      supplier?: string;
+    }
+  | { op: 'createMaintenanceRequest'; equipmentId: string; faultCode: string; description: string }
+  | { op: 'rescheduleWorkOrders'; line: string; equipmentId?: string; delayMinutes: number }
+  | { op: 'updateWorkOrderDates'; orderId: string; newDate: string }
+  | { op: 'sendCustomerNotice'; orderId: string; customer?: string; newDate: string; message: string };
+
+export interface ErpCreateInput {
+  caseId: number;
+  /** Unique per step of the case: the stamp the adapter searches before creating. */
+  stepKey: string;
+  step: string;
+  request: ErpCreateRequest;
+}
+
+export interface OpenLinkedCaseInput {
+  parentCaseId: number;
+  /** Names the link; with the parent id it makes the child's externalId, so a retry finds it. */
+  link: string;
+  type: 'order_delay';
+  severity: CaseWorkflowInput['severity'];
+  line: string;
+  title: string;
+  details: Record<string, unknown>;
+  idempotencyKey: string;
 }
 
 export interface CaseActivities {
   recordEvent(input: TimelineEventInput): Promise<void>;
   transitionCase(input: TransitionInput): Promise<void>;
+  applyChange(change: CaseChange): Promise<void>;
+  openTask(input: OpenTaskInput): Promise<number>;
   pageLevel(input: PageLevelInput): Promise<PageLevelResult>;
+  erpStock(input: { caseId: number; itemCode: string; excludeLocation: string }): Promise<StockLevel[]>;
+  erpCreate(input: ErpCreateInput): Promise<ErpDocument>;
+  /** Opens (or finds) the linked case and returns its workflow input. */
+  openLinkedCase(input: OpenLinkedCaseInput): Promise<CaseWorkflowInput>;
 }

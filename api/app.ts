@@ -7,6 +7,7 @@ import { authenticate, requireRole } from './auth.js';
 import type { CaseEngine } from './engine.js';
 import { HttpProblem, problemHandler, sendProblem } from './problem.js';
 import { caseRoutes } from './routes/cases.js';
+import { catalogRoutes } from './routes/catalog.js';
 
 export interface AppDeps {
   db: Db;
@@ -14,6 +15,8 @@ export interface AppDeps {
   logger: Logger;
   /** Extra readiness check (e.g. Temporal reachable); resolves true when ready. */
   temporalReady?: () => Promise<boolean>;
+  /** IANA time zone of the plant (shifts, report periods). */
+  timeZone?: string;
   /** In-process mail catcher (no SMTP_URL): its messages are listed at GET /api/v1/dev/mail. */
   devMail?: MailCatcher;
 }
@@ -42,7 +45,7 @@ export function createApp(deps: AppDeps): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
-  app.use('/api/v1', authenticate(deps.db), caseRoutes(deps));
+  app.use('/api/v1', authenticate(deps.db), caseRoutes(deps), catalogRoutes(deps));
   const devMail = deps.devMail;
   if (devMail) {
     app.get('/api/v1/dev/mail', requireRole('supervisor'), (_req, res) => {

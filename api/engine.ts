@@ -8,62 +8,83 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { caseWorkflowId, type CaseRecord } from '../db/cases.js';
-import type { caseWorkflow, CaseWorkflowInput } from '../workflows/case.js';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { caseWorkflowId, workflowInputFor, type CaseRecord } from '../db/cases.js';
+import type { caseWorkflow } from '../workflows/case.js';
 import {
   ackUpdate,
+  cancelUpdate,
   closeUpdate,
+  commentUpdate,
+  decideUpdate,
+  etaUpdate,
+  mesEventUpdate,
+  reassignUpdate,
+  reopenUpdate,
   resolveUpdate,
   stateQuery,
   type AckInput,
+  type CancelInput,
   type CaseState,
   type CloseInput,
+  type CommentInput,
+  type DecideInput,
+  type EtaInput,
+  type MesEventInput,
+  type ReassignInput,
+  type ReopenInput,
   type ResolveInput,
 } from '../workflows/messages.js';
 
-/** The workflow refused the action (its validator said no); `reason` is for people. */
+/** The workflow refused the action (its validator said no); the message is for people. */
 export class ActionRefused extends Error {}
-/** The workflow cannot be reached now (Temporal down, or no such running workflow). */
+/** The workflow cannot be reached now (Temporal down). */
 export class EngineUnavailable extends Error {}
+/** The case's workflow has finished: nothing more can be done to it. */
+export class CaseFinished extends Error {}
+
+/** Every action a running case takes, with its input. */
+export interface CaseUpdates {
+  ack: AckInput;
+  decide: DecideInput;
+  eta: EtaInput;
+  comment: CommentInput;
+  reassign: ReassignInput;
+  resolve: ResolveInput;
+  close: CloseInput;
+  cancel: CancelInput;
+  reopen: ReopenInput;
+  mesEvent: MesEventInput;
+}
+
+const UPDATES: { [K in keyof CaseUpdates]: UpdateDefinition<CaseState, [CaseUpdates[K]]> } = {
+  ack: ackUpdate,
+  decide: decideUpdate,
+  eta: etaUpdate,
+  comment: commentUpdate,
+  reassign: reassignUpdate,
+  resolve: resolveUpdate,
+  close: closeUpdate,
+  cancel: cancelUpdate,
+  reopen: reopenUpdate,
+  mesEvent: mesEventUpdate,
+};
 
 export interface CaseEngine {
   /** Starts the case's workflow (a no-op when it already runs). */
   start(record: CaseRecord): Promise<void>;
-  ack(caseId: number, input: AckInput): Promise<CaseState>;
-  resolve(caseId: number, input: ResolveInput): Promise<CaseState>;
-  close(caseId: number, input: CloseInput): Promise<CaseState>;
+  update<K extends keyof CaseUpdates>(caseId: number, action: K, input: CaseUpdates[K]): Promise<CaseState>;
   /** Live state, or null when the workflow cannot be asked (finished, or Temporal unreachable). */
   state(caseId: number): Promise<CaseState | null>;
 }
 
-export function workflowInput(r: CaseRecord): CaseWorkflowInput {
-  return { caseId: r.id, type: r.type, severity: r.severity, line: r.line, title: r.title, policy: r.policy };
-}
-
 export function createTemporalEngine(
   client: Client,
-  opts: { taskQueue: string; startTimeoutMs?: number; queryTimeoutMs?: number },
+  opts: { taskQueue: string; startTimeoutMs?: number; queryTimeoutMs?: number; updateTimeoutMs?: number },
 ): CaseEngine {
   const startTimeout = opts.startTimeoutMs ?? 5_000;
   const queryTimeout = opts.queryTimeoutMs ?? 2_000;
-
-  async function update<T>(caseId: number, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) {
-        const cause = err.cause;
-        if (cause instanceof ApplicationFailure && cause.type === 'Refused')
-          throw new ActionRefused(cause.message);
-        throw new ActionRefused(cause?.message ?? err.message);
-      }
-      if (err instanceof WorkflowNotFoundError)
-        throw new ActionRefused(`case ${caseId} is no longer running`);
-      throw new EngineUnavailable(err instanceof Error ? err.message : String(err));
-    }
-  }
-
+  const updateTimeout = opts.updateTimeoutMs ?? 30_000;
   const handle = (caseId: number) => client.workflow.getHandle(caseWorkflowId(caseId));
 
   return {
@@ -73,7 +94,7 @@ export function createTemporalEngine(
           client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
             taskQueue: opts.taskQueue,
             workflowId: caseWorkflowId(record.id),
-            args: [workflowInput(record)],
+            args: [workflowInputFor(record)],
             workflowIdConflictPolicy: 'USE_EXISTING',
           }),
         );
@@ -82,11 +103,22 @@ export function createTemporalEngine(
         throw new EngineUnavailable(err instanceof Error ? err.message : String(err));
       }
     },
-    ack: (caseId, input) => update(caseId, () => handle(caseId).executeUpdate(ackUpdate, { args: [input] })),
-    resolve: (caseId, input) =>
-      update(caseId, () => handle(caseId).executeUpdate(resolveUpdate, { args: [input] })),
-    close: (caseId, input) =>
-      update(caseId, () => handle(caseId).executeUpdate(closeUpdate, { args: [input] })),
+    async update(caseId, action, input) {
+      try {
+        return await client.withDeadline(Date.now() + updateTimeout, () =>
+          handle(caseId).executeUpdate(UPDATES[action], { args: [input] }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          const cause = err.cause;
+          if (cause instanceof ApplicationFailure && cause.type === 'Refused')
+            throw new ActionRefused(cause.message);
+          throw new ActionRefused(cause?.message ?? err.message);
+        }
+        if (err instanceof WorkflowNotFoundError) throw new CaseFinished(`case ${caseId} is finished`);
+        throw new EngineUnavailable(err instanceof Error ? err.message : String(err));
+      }
+    },
     async state(caseId) {
       try {
         return await client.withDeadline(Date.now() + queryTimeout, () => handle(caseId).query(stateQuery));

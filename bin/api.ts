@@ -13,6 +13,7 @@ try {
     logger,
     runWorker: false,
     runApi: true,
+    timeZone: config.ANDON_TIMEZONE,
     port: config.PORT,
     host: config.HOST,
     ...(config.ANDON_PUBLIC_URL ? { publicUrl: config.ANDON_PUBLIC_URL } : {}),

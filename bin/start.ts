@@ -5,8 +5,10 @@
  *   Mail:     $SMTP_URL, else an in-process mail catcher (see GET /api/v1/dev/mail)
  * then migrates, seeds a demo plant, and runs the worker and the API. Ctrl-C stops everything.
  */
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { seedErpSimulator } from '../activities/erp/demo-data.js';
 import { MailCatcher } from '../activities/notify/mail-catcher.js';
 import { createSmtpMailer } from '../activities/notify/mailer.js';
 import { ensureDemoKeys } from '../db/demoKeys.js';
@@ -78,7 +80,12 @@ async function main(): Promise<void> {
       mailer,
       logger,
       runWorker: true,
+      erpLatencyMs: config.ANDON_ERP_SIM_LATENCY_MS,
+      ...(config.ANDON_WORKFLOW_BUNDLE
+        ? { workflowBundleCode: readFileSync(config.ANDON_WORKFLOW_BUNDLE, 'utf8') }
+        : {}),
       runApi: true,
+      timeZone: config.ANDON_TIMEZONE,
       port: config.PORT,
       host: config.HOST,
       ...(config.ANDON_PUBLIC_URL ? { publicUrl: config.ANDON_PUBLIC_URL } : {}),
@@ -89,6 +96,7 @@ async function main(): Promise<void> {
 
     if (await seedDemoPlant(andon.db))
       logger.info('seeded the demo plant (people, roles, escalation policies)');
+    await seedErpSimulator(andon.db);
     const keys = await ensureDemoKeys(andon.db, dataDir);
 
     const lines = [

@@ -1,4 +1,5 @@
 /** The worker process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… SMTP_URL=… npm run worker`. */
+import { readFileSync } from 'node:fs';
 import { createSmtpMailer } from '../activities/notify/mailer.js';
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
@@ -15,6 +16,10 @@ try {
     mailer,
     logger,
     runWorker: true,
+    erpLatencyMs: config.ANDON_ERP_SIM_LATENCY_MS,
+    ...(config.ANDON_WORKFLOW_BUNDLE
+      ? { workflowBundleCode: readFileSync(config.ANDON_WORKFLOW_BUNDLE, 'utf8') }
+      : {}),
     runApi: false,
     publicUrl: config.ANDON_PUBLIC_URL!,
   });

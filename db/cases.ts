@@ -1,5 +1,6 @@
 /** Cases, their timeline and their notifications: the system of record people and reports read. */
 import type { CaseStatus, EventType, ExceptionType, PolicySnapshot, Severity } from '../domain/model.js';
+import type { CaseWorkflowInput } from '../workflows/types.js';
 import type { Db } from './index.js';
 
 export interface CaseRecord {
@@ -24,6 +25,16 @@ export interface CaseRecord {
   closedAt: string | null;
   resolution: string | null;
   rootCause: string | null;
+  correctiveAction: string | null;
+  downtimeMinutes: number | null;
+  shift: string | null;
+  currentStep: string | null;
+  slaDeadline: string | null;
+  slaBreached: boolean;
+  cancelReason: string | null;
+  reopenCount: number;
+  parentCaseId: number | null;
+  recurrenceOf: number | null;
 }
 
 export interface NewCase {
@@ -39,6 +50,8 @@ export interface NewCase {
   details: Record<string, unknown>;
   occurredAt: Date;
   policy: PolicySnapshot;
+  /** The shift running when the case opened (see domain/shifts.ts). */
+  shift?: string | null;
 }
 
 export interface TimelineEvent {
@@ -93,10 +106,36 @@ export function toCaseRecord(r: Row): CaseRecord {
     closedAt: iso(r.closed_at as Date | null),
     resolution: (r.resolution as string | null) ?? null,
     rootCause: (r.root_cause as string | null) ?? null,
+    correctiveAction: (r.corrective_action as string | null) ?? null,
+    downtimeMinutes: (r.downtime_minutes as number | null) ?? null,
+    shift: (r.shift as string | null) ?? null,
+    currentStep: (r.current_step as string | null) ?? null,
+    slaDeadline: iso((r.sla_deadline as Date | null) ?? null),
+    slaBreached: Boolean(r.sla_breached),
+    cancelReason: (r.cancel_reason as string | null) ?? null,
+    reopenCount: (r.reopen_count as number | null) ?? 0,
+    parentCaseId: (r.parent_case_id as number | null) ?? null,
+    recurrenceOf: (r.recurrence_of as number | null) ?? null,
   };
 }
 
 export const caseWorkflowId = (caseId: number): string => `case-${caseId}`;
+
+/** The workflow input of a case: its facts and the policy snapshotted when it opened. */
+export function workflowInputFor(r: CaseRecord): CaseWorkflowInput {
+  return {
+    caseId: r.id,
+    type: r.type,
+    severity: r.severity,
+    line: r.line,
+    title: r.title,
+    policy: r.policy,
+    details: r.details,
+    station: r.station,
+    openedAt: r.openedAt,
+    ...(r.policy.sop ? { sop: r.policy.sop } : {}),
+  };
+}
 
 /**
  * Inserts the case and its `opened` event in one transaction, or returns the existing case for
@@ -123,6 +162,8 @@ export async function openCase(
         details: JSON.stringify(c.details),
         policy: JSON.stringify(c.policy),
         occurred_at: c.occurredAt,
+        shift: c.shift ?? null,
+        sla_deadline: trx.raw('now() + make_interval(secs => ?)', [c.policy.resolveSlaSeconds]),
       })
       .onConflict(['source', 'external_id'])
       .ignore()
@@ -208,4 +249,76 @@ export async function notificationsForCase(db: Db, caseId: number): Promise<Noti
     createdAt: iso(r.created_at as Date)!,
     sentAt: iso(r.sent_at as Date | null),
   }));
+}
+
+export interface CaseListFilters {
+  status?: CaseStatus;
+  type?: ExceptionType;
+  line?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  /** Id of the last case of the previous page (keyset pagination, newest first). */
+  cursor?: number;
+}
+
+export async function listCases(
+  db: Db,
+  f: CaseListFilters,
+): Promise<{ cases: CaseRecord[]; nextCursor: number | null }> {
+  const q = db('cases')
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1);
+  if (f.status) q.where({ status: f.status });
+  if (f.type) q.where({ type: f.type });
+  if (f.line) q.where({ line: f.line });
+  if (f.from) q.where('opened_at', '>=', f.from);
+  if (f.to) q.where('opened_at', '<', f.to);
+  if (f.cursor) q.where('id', '<', f.cursor);
+  const rows: Row[] = await q;
+  const page = rows.slice(0, f.limit).map(toCaseRecord);
+  return { cases: page, nextCursor: rows.length > f.limit ? page[page.length - 1]!.id : null };
+}
+
+/** A new case for a problem that came back after the reopen window, linked to the original. */
+export async function openRecurrence(
+  db: Db,
+  original: CaseRecord,
+  reason: string,
+  actor: string,
+): Promise<CaseRecord> {
+  const rows = await db('cases')
+    .where({ recurrence_of: original.id })
+    .count<{ count: string }[]>({ count: '*' });
+  const n = Number(rows[0]?.count ?? 0) + 1;
+  const { record } = await openCase(
+    db,
+    {
+      source: 'andon',
+      externalId: `${caseWorkflowId(original.id)}:recurrence-${n}`,
+      type: original.type,
+      severity: original.severity,
+      line: original.line,
+      station: original.station,
+      title: `Recurrence of case ${original.id}: ${original.title}`.slice(0, 200),
+      description: reason,
+      reasonCode: original.reasonCode,
+      details: original.details,
+      occurredAt: new Date(),
+      policy: original.policy,
+    },
+    actor,
+  );
+  await db('cases').where({ id: record.id }).update({ recurrence_of: original.id });
+  await db('case_events')
+    .insert({
+      case_id: original.id,
+      type: 'reopened' satisfies EventType,
+      actor,
+      data: JSON.stringify({ reason, recurrence: record.id }),
+      idempotency_key: `${caseWorkflowId(original.id)}:recurrence-${n}`,
+    })
+    .onConflict('idempotency_key')
+    .ignore();
+  return { ...record, recurrenceOf: original.id };
 }

@@ -2,6 +2,8 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import * as m0001 from './migrations/0001_init.js';
+import * as m0002 from './migrations/0002_sop_engine.js';
+import * as m0003 from './migrations/0003_erp_sim.js';
 
 // Return bigint ids as JS numbers: ids stay far below 2^53 and the API serialises them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number.parseInt(v, 10));
@@ -12,7 +14,11 @@ interface Migration {
 }
 
 /** Every migration, in order. Statically imported so they run the same from sources and from a build. */
-const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [['0001_init', m0001]];
+const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
+  ['0001_init', m0001],
+  ['0002_sop_engine', m0002],
+  ['0003_erp_sim', m0003],
+];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
   getMigrations: async () => [...MIGRATIONS],

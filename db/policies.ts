@@ -6,6 +6,7 @@ import {
   type PolicySnapshot,
   type Severity,
 } from '../domain/model.js';
+import type { SopParams } from '../domain/sop.js';
 import type { Db } from './index.js';
 
 /** Used when no policy row matches: responsible role → supervisor → plant manager, by email. */
@@ -26,7 +27,29 @@ export function builtInPolicy(type: ExceptionType): PolicySnapshot {
   };
 }
 
+/**
+ * The policy a new case runs with: the most specific escalation policy for (type, severity, line)
+ * — or the built-in one — plus the catalog's SOP parameters and reopen window for the type.
+ */
 export async function findPolicy(
+  db: Db,
+  type: ExceptionType,
+  severity: Severity,
+  line: string,
+): Promise<PolicySnapshot> {
+  const [ladderPolicy, catalog] = await Promise.all([
+    findLadder(db, type, severity, line),
+    db('exception_types').where({ code: type }).first('sop_params', 'reopen_window_seconds'),
+  ]);
+  if (!catalog) return ladderPolicy;
+  return {
+    ...ladderPolicy,
+    reopenWindowSeconds: catalog.reopen_window_seconds as number,
+    sop: catalog.sop_params as Partial<SopParams>,
+  };
+}
+
+async function findLadder(
   db: Db,
   type: ExceptionType,
   severity: Severity,
@@ -44,6 +67,7 @@ export async function findPolicy(
     policyId: row.id,
     ladder: (row.ladder as LadderLevel[]).map((l, i) => ({ ...l, level: i })),
     resolveSlaSeconds: row.resolve_sla_seconds,
+    repeatCount: row.repeat_count,
   };
 }
 
@@ -55,6 +79,7 @@ export async function upsertPolicy(
     line: string | null;
     ladder: Omit<LadderLevel, 'level'>[];
     resolveSlaSeconds: number;
+    repeatCount?: number;
   },
 ): Promise<number> {
   const ladder = JSON.stringify(input.ladder.map((l, i) => ({ ...l, level: i })));
@@ -68,7 +93,12 @@ export async function upsertPolicy(
   if (existing) {
     await db('escalation_policies')
       .where({ id: existing.id })
-      .update({ ladder, resolve_sla_seconds: input.resolveSlaSeconds, updated_at: db.fn.now() });
+      .update({
+        ladder,
+        resolve_sla_seconds: input.resolveSlaSeconds,
+        repeat_count: input.repeatCount ?? 0,
+        updated_at: db.fn.now(),
+      });
     return existing.id as number;
   }
   const [row] = await db('escalation_policies')

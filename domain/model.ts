@@ -1,3 +1,5 @@
+import type { SopParams } from './sop.js';
+
 /**
  * The Andon domain vocabulary: one place for case states, event types, exception types,
  * severities and roles. Pure data and types only — imported by workflows, activities and the API.
@@ -31,13 +33,27 @@ export const ACTIVE_STATUSES: readonly CaseStatus[] = ['pending_start', 'open', 
 /** Timeline event types (append-only `case_events.type`). */
 export const EVENT_TYPES = [
   'opened',
+  'sop_step',
+  'erp_document',
+  'task_opened',
   'notified',
   'notification_failed',
   'escalated',
   'escalation_skipped',
   'acked',
+  'eta_set',
+  'eta_missed',
+  'decision',
+  'sla_breached',
+  'comment',
+  'reassigned',
+  'mes_event',
+  'linked_case_opened',
+  'sop_failed',
   'resolved',
   'closed',
+  'cancelled',
+  'reopened',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -92,6 +108,12 @@ export interface PolicySnapshot {
   policyId: number | null;
   ladder: LadderLevel[];
   resolveSlaSeconds: number;
+  /** Times the top level is paged again when it does not acknowledge (0: once). */
+  repeatCount?: number;
+  /** A resolved or closed case reopens itself within this window; later, a linked recurrence opens. */
+  reopenWindowSeconds?: number;
+  /** SOP parameters of the exception type (catalog), snapshotted with the policy. */
+  sop?: Partial<SopParams>;
 }
 
 /** Human-readable labels, for messages. */

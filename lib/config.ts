@@ -1,5 +1,6 @@
 /** Configuration from the environment, validated once at start-up. Secrets come only from here. */
 import { z } from 'zod';
+import { isValidTimeZone } from '../domain/shifts.js';
 
 const emptyToUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -31,6 +32,15 @@ const schema = z.object({
     emptyToUndefined,
     z.coerce.number().int().min(1).max(65535).default(8233),
   ),
+  ANDON_TIMEZONE: z.preprocess(
+    emptyToUndefined,
+    z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('UTC'),
+  ),
+  ANDON_ERP_SIM_LATENCY_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(0).max(600_000).default(0),
+  ),
+  ANDON_WORKFLOW_BUNDLE: optionalString,
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

@@ -6,6 +6,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createSimulatorErp } from '../activities/erp/simulator.js';
+import type { ErpAdapter } from '../activities/erp/types.js';
 import { createActivities } from '../activities/index.js';
 import type { MailCatcher } from '../activities/notify/mail-catcher.js';
 import type { Mailer } from '../activities/notify/mailer.js';
@@ -34,6 +36,12 @@ export interface AndonOptions {
   bootstrapAdminKey?: string;
   workflowBundleCode?: string;
   reconcileIntervalMs?: number;
+  /** The ERP/WMS adapter; defaults to the Postgres-backed simulator. */
+  erp?: ErpAdapter;
+  /** Simulator only: delay after each write before answering (rehearses slow ERP responses). */
+  erpLatencyMs?: number;
+  /** IANA time zone of the plant. */
+  timeZone?: string;
   /** The in-process mail catcher, when no real SMTP server is configured: shown at /api/v1/dev/mail. */
   devMail?: MailCatcher;
 }
@@ -85,6 +93,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         engine,
         logger: o.logger,
         ...(o.devMail ? { devMail: o.devMail } : {}),
+        ...(o.timeZone ? { timeZone: o.timeZone } : {}),
         temporalReady: () =>
           connection.withDeadline(Date.now() + 2000, async () => {
             await connection.workflowService.getSystemInfo({});
@@ -119,6 +128,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         activities: createActivities({
           db,
           mailer: o.mailer,
+          erp: o.erp ?? createSimulatorErp(db, { latencyAfterWriteMs: o.erpLatencyMs ?? 0 }),
           publicUrl: o.publicUrl ?? url ?? 'http://localhost:3000',
           logger: o.logger,
         }),

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { caseBody } from './helpers/bodies.js';
-import { recordHistory } from './helpers/histories.js';
 import { startHarness, uid, type Harness } from './helpers/harness.js';
 import { eventually } from './helpers/wait.js';
 import { freePort } from '../lib/temporal-dev-server.js';
@@ -70,18 +69,19 @@ describe('opening a case', () => {
   }
 
   it('returns the same case for a repeated report (200), without a second workflow or mail', async () => {
-    const body = caseBody('material_shortage');
+    const body = caseBody('order_delay');
     const first = await h.api<CaseBody>('POST', '/api/v1/cases', { key: h.keys.mes, body });
     const second = await h.api<CaseBody>('POST', '/api/v1/cases', { key: h.keys.mes, body });
     assert.equal(first.status, 201);
     assert.equal(second.status, 200);
     assert.equal(second.body.id, first.body.id);
-    await waitForEvent(first.body.id, 'notified');
-    assert.deepEqual(await timelineTypes(first.body.id), ['opened', 'notified']);
+    const types = await waitForEvent(first.body.id, 'notified');
+    assert.equal(types.filter((t) => t === 'opened').length, 1);
+    assert.equal(types.filter((t) => t === 'notified').length, 1);
   });
 
   it('turns 20 concurrent duplicates into one case', async () => {
-    const body = caseBody('equipment_fault');
+    const body = caseBody('order_delay');
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => h.api<CaseBody>('POST', '/api/v1/cases', { key: h.keys.mes, body })),
     );
@@ -108,8 +108,9 @@ describe('the closed loop', () => {
   it('goes open → emailed → acknowledged → resolved → closed, with the timeline in order', async () => {
     const opened = await h.api<CaseBody>('POST', '/api/v1/cases', {
       key: h.keys.mes,
-      body: caseBody('equipment_fault'),
+      body: caseBody('equipment_fault', { equipment: { equipmentId: 'PRESS-3', faultCode: 'E42' } }),
     });
+
     assert.equal(opened.status, 201);
     const id = opened.body.id;
 
@@ -146,19 +147,26 @@ describe('the closed loop', () => {
     assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
     assert.equal(resolved.body.status, 'resolved');
 
+    const gated = await h.api<Problem>('POST', `/api/v1/cases/${id}/close`, { key: h.keys.supervisor });
+    assert.equal(gated.status, 409);
+    assert.match(gated.body.detail, /closing a equipment_fault case needs downtimeMinutes/);
+
     const closed = await h.api<CaseBody & { closedAt: string | null }>('POST', `/api/v1/cases/${id}/close`, {
       key: h.keys.supervisor,
-      body: { note: 'verified running' },
+      body: { note: 'verified running', downtimeMinutes: 42 },
     });
     assert.equal(closed.status, 200, JSON.stringify(closed.body));
     assert.equal(closed.body.status, 'closed');
     assert.ok(closed.body.closedAt);
 
-    assert.deepEqual(await timelineTypes(id), ['opened', 'notified', 'acked', 'resolved', 'closed']);
+    const core = ['opened', 'notified', 'acked', 'resolved', 'closed'];
+    assert.deepEqual(
+      (await timelineTypes(id)).filter((t) => core.includes(t)),
+      core,
+    );
 
     const afterClose = await h.api<Problem>('POST', `/api/v1/cases/${id}/ack`, { key: h.keys.staff });
     assert.equal(afterClose.status, 409);
-    await recordHistory(h, id, 'v0-closed-loop');
   });
 
   it('escalates to the next level when nobody acknowledges in time', async () => {
@@ -172,7 +180,10 @@ describe('the closed loop', () => {
     });
     const opened = await h.api<CaseBody>('POST', '/api/v1/cases', {
       key: h.keys.mes,
-      body: caseBody('equipment_fault', { line: 'L-ESC' }),
+      body: caseBody('equipment_fault', {
+        line: 'L-ESC',
+        equipment: { equipmentId: 'CNC-7', faultCode: 'SPINDLE' },
+      }),
     });
     assert.equal(opened.status, 201);
     const id = opened.body.id;
@@ -190,33 +201,37 @@ describe('the closed loop', () => {
       return t.filter((e) => e.type === 'notified').length === 2 ? t : null;
     }, 'the escalation to be recorded');
     assert.deepEqual(
-      events.map((e) => e.type),
+      events.map((e) => e.type).filter((t) => ['opened', 'notified', 'escalated'].includes(t)),
       ['opened', 'notified', 'escalated', 'notified'],
     );
     assert.deepEqual(events.find((e) => e.type === 'escalated')?.data, {
       toLevel: 1,
       role: 'supervisor',
       reason: 'ack_timeout',
+      task: 'repair',
     });
 
     const live = await h.api<CaseBody>('GET', `/api/v1/cases/${id}`, { key: h.keys.staff });
     assert.equal(live.body.live?.escalationLevel, 1);
     assert.equal(live.body.escalationLevel, 1);
-    await recordHistory(h, id, 'v0-escalated');
   });
 
   it('skips a level where nobody holds the role, and says why', async () => {
     await h.setPolicy({
-      type: 'order_delay',
+      type: 'equipment_fault',
       line: 'L-EMPTY',
       ladder: [
-        { targetRole: 'customer_service', ackTimeoutSeconds: 600 },
+        { targetRole: 'maintenance', ackTimeoutSeconds: 600 },
         { targetRole: 'plant_manager', ackTimeoutSeconds: 600 },
       ],
     });
+    // Nobody holds maintenance on L-EMPTY (Li Wei is on L1, Tom on L-ESC).
     const opened = await h.api<CaseBody>('POST', '/api/v1/cases', {
       key: h.keys.mes,
-      body: caseBody('order_delay', { line: 'L-EMPTY' }),
+      body: caseBody('equipment_fault', {
+        line: 'L-EMPTY',
+        equipment: { equipmentId: 'OVEN-1', faultCode: 'TEMP' },
+      }),
     });
     const id = opened.body.id;
     const mail = await h.mail.waitFor((m) => m.subject.includes(`#${id}`));
@@ -228,12 +243,13 @@ describe('the closed loop', () => {
       }, 'notified')
     ).body.events;
     const skipped = events.find((e) => e.type === 'escalation_skipped');
-    assert.match(String(skipped?.data.reason), /nobody holds role customer_service on line L-EMPTY/);
+    assert.match(String(skipped?.data.reason), /nobody holds role maintenance on line L-EMPTY/);
     assert.deepEqual(
-      events.map((e) => e.type),
+      events
+        .map((e) => e.type)
+        .filter((t) => ['opened', 'escalation_skipped', 'escalated', 'notified'].includes(t)),
       ['opened', 'escalation_skipped', 'escalated', 'notified'],
     );
-    await recordHistory(h, id, 'v0-level-skipped');
   });
 });
 

@@ -21,7 +21,7 @@ describe('escalation ladder', () => {
     const [s1] = afterPage(ladder, startLadder(ladder), true);
     const [s2, action] = onAckTimeout(ladder, s1);
     assert.equal(s2.level, 1);
-    assert.deepEqual(action, { kind: 'page', level: ladder[1] });
+    assert.deepEqual(action, { kind: 'page', level: ladder[1], round: 0 });
     const [, wait] = afterPage(ladder, s2, true);
     assert.deepEqual(wait, { kind: 'wait_ack', timeoutMs: 120_000 });
   });
@@ -29,7 +29,7 @@ describe('escalation ladder', () => {
   it('skips a level nobody can be reached at without waiting', () => {
     const [s, action] = afterPage(ladder, startLadder(ladder), false);
     assert.equal(s.level, 1);
-    assert.deepEqual(action, { kind: 'page', level: ladder[1] });
+    assert.deepEqual(action, { kind: 'page', level: ladder[1], round: 0 });
   });
 
   it('stays at the top level, exhausted, when the top does not acknowledge', () => {

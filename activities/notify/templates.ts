@@ -16,6 +16,10 @@ export interface TaskMailFacts {
   role: JobRole;
   level: number;
   escalated: boolean;
+  /** Why this page goes out (SOP engine); absent for older cases. */
+  reason?: string;
+  /** What the task asks, when the page is about an SOP task. */
+  ask?: string | null;
   ackDeadline: string | null;
   caseUrl: string;
   recipientName: string;
@@ -35,6 +39,9 @@ export function taskMail(locale: Locale, f: TaskMailFacts): { subject: string; t
             `${f.recipientName}，您好：`,
             `异常单 #${f.caseId}（${f.type}，${typeLabel}，严重度 ${f.severity}）需要您处理。`,
             `内容：${f.title}`,
+            ...(f.ask ? [`任务：${f.ask}`] : []),
+            ...(f.reason === 'sla_breached' ? ['此异常已超过解决时限（SLA），已升级到最高级。'] : []),
+            ...(f.reason === 'eta_missed' ? ['负责人给出的预计完成时间已过，异常仍未解决。'] : []),
             `地点：${where}`,
             `发生时间：${f.openedAt}`,
             f.escalated
@@ -50,6 +57,13 @@ export function taskMail(locale: Locale, f: TaskMailFacts): { subject: string; t
             `Hello ${f.recipientName},`,
             `Case #${f.caseId} (${f.type}, ${typeLabel}, severity ${f.severity}) needs you.`,
             `What: ${f.title}`,
+            ...(f.ask ? [`Asked: ${f.ask}`] : []),
+            ...(f.reason === 'sla_breached'
+              ? ['The resolve SLA of this case has been missed: it is escalated to the top level.']
+              : []),
+            ...(f.reason === 'eta_missed'
+              ? ['The ETA the assignee gave has passed and the case is not resolved.']
+              : []),
             `Where: ${where}`,
             `Since: ${f.openedAt}`,
             f.escalated

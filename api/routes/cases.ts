@@ -1,9 +1,12 @@
 /** /api/v1/cases and /api/v1/notifications */
 import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
 import {
   caseWorkflowId,
   getCase,
+  listCases,
   markStarted,
+  openRecurrence,
   notificationsForCase,
   openCase,
   timeline,
@@ -12,17 +15,33 @@ import {
 import type { Db } from '../../db/index.js';
 import { findPolicy } from '../../db/policies.js';
 import { EXCEPTION_TYPE_LABELS } from '../../domain/model.js';
+import { shiftAt } from '../../domain/shifts.js';
+import { mesEventAllowed } from '../../domain/sop.js';
 import type { Logger } from '../../lib/logger.js';
 import { actorRef, type CaseState } from '../../workflows/messages.js';
 import { actorOf, requireRole } from '../auth.js';
-import { ActionRefused, EngineUnavailable, type CaseEngine } from '../engine.js';
+import {
+  ActionRefused,
+  CaseFinished,
+  EngineUnavailable,
+  type CaseEngine,
+  type CaseUpdates,
+} from '../engine.js';
 import { conflict, HttpProblem, notFound, parse } from '../problem.js';
 import {
   ackBody,
+  cancelBody,
   caseIdParams,
   closeBody,
+  commentBody,
   createCaseBody,
+  decisionBody,
+  etaBody,
+  listCasesQuery,
+  mesEventBody,
   notificationsQuery,
+  reassignBody,
+  reopenBody,
   resolveBody,
   type CreateCaseBody,
 } from '../schemas.js';
@@ -31,6 +50,8 @@ export interface CaseRoutesDeps {
   db: Db;
   engine: CaseEngine;
   logger: Logger;
+  /** IANA time zone of the plant: shifts are local. */
+  timeZone?: string;
 }
 
 const detailsOf = (b: CreateCaseBody): Record<string, unknown> => {
@@ -60,6 +81,13 @@ const defaultTitle = (b: CreateCaseBody): string => {
   }
 };
 
+/** Drops undefined properties (the workflow inputs use optional, not undefined, fields). */
+function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
 /** A body, when sent, must be JSON (an empty body is fine for actions without fields). */
 function requireJsonBody(req: Request): void {
   const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
@@ -68,7 +96,7 @@ function requireJsonBody(req: Request): void {
   }
 }
 
-export function caseRoutes({ db, engine, logger }: CaseRoutesDeps): Router {
+export function caseRoutes({ db, engine, logger, timeZone = 'UTC' }: CaseRoutesDeps): Router {
   const r = Router();
 
   const loadCase = async (req: Request): Promise<CaseRecord> => {
@@ -103,6 +131,7 @@ export function caseRoutes({ db, engine, logger }: CaseRoutesDeps): Router {
         details: detailsOf(body),
         occurredAt: body.occurredAt ? new Date(body.occurredAt) : new Date(),
         policy,
+        shift: shiftAt(new Date(), timeZone),
       },
       actorRef(actorOf(req)),
     );
@@ -133,64 +162,185 @@ export function caseRoutes({ db, engine, logger }: CaseRoutesDeps): Router {
     res.json({ caseId: record.id, events: await timeline(db, record.id) });
   });
 
-  /** Runs a human action through the workflow and answers with the case as it now stands. */
-  const action =
-    (run: (record: CaseRecord, req: Request) => Promise<CaseState>) =>
-    async (req: Request, res: Response) => {
-      requireJsonBody(req);
-      const record = await loadCase(req);
-      if (record.status === 'pending_start') {
+  /** Runs an action through the case's workflow and answers with the case as it now stands. */
+  const act = async <K extends keyof CaseUpdates>(
+    req: Request,
+    res: Response,
+    action: K,
+    input: (record: CaseRecord) => Promise<CaseUpdates[K]> | CaseUpdates[K],
+  ): Promise<void> => {
+    requireJsonBody(req);
+    const record = await loadCase(req);
+    if (record.status === 'pending_start') {
+      throw new HttpProblem(
+        503,
+        'Service Unavailable',
+        `case ${record.id} is accepted but its workflow has not started yet; retry shortly`,
+      );
+    }
+    let live: CaseState;
+    try {
+      live = await engine.update(record.id, action, await input(record));
+    } catch (err) {
+      if (err instanceof ActionRefused) throw conflict(err.message);
+      if (err instanceof CaseFinished)
+        throw conflict(`case ${record.id} is ${record.status} and finished; nothing more can be done to it`);
+      if (err instanceof EngineUnavailable) {
         throw new HttpProblem(
           503,
           'Service Unavailable',
-          `case ${record.id} is accepted but its workflow has not started yet; retry shortly`,
+          'the workflow engine is unreachable; retry shortly',
         );
       }
-      let live: CaseState;
+      throw err;
+    }
+    res.json(withLive((await getCase(db, record.id)) ?? record, live));
+  };
+  const body = <T extends z.ZodType>(schema: T, req: Request): z.infer<T> =>
+    parse(schema, req.body ?? {}, 'body');
+
+  r.post('/cases/:id/ack', requireRole('staff'), (req, res) =>
+    act(req, res, 'ack', () => {
+      const b = body(ackBody, req);
+      return { actor: actorOf(req), ...defined({ taskKey: b.taskKey, note: b.note }) };
+    }),
+  );
+  r.post('/cases/:id/comments', requireRole('staff'), (req, res) =>
+    act(req, res, 'comment', () => ({ actor: actorOf(req), text: body(commentBody, req).text })),
+  );
+  r.post('/cases/:id/decisions', requireRole('staff'), (req, res) =>
+    act(req, res, 'decide', () => {
+      const b = body(decisionBody, req);
+      return {
+        actor: actorOf(req),
+        option: b.option,
+        ...defined({ taskKey: b.taskKey, data: b.data, note: b.note }),
+      };
+    }),
+  );
+  r.post('/cases/:id/eta', requireRole('staff'), (req, res) =>
+    act(req, res, 'eta', () => {
+      const b = body(etaBody, req);
+      return { actor: actorOf(req), eta: new Date(b.eta).toISOString(), ...defined({ taskKey: b.taskKey }) };
+    }),
+  );
+  r.post('/cases/:id/reassign', requireRole('supervisor'), (req, res) =>
+    act(req, res, 'reassign', async () => {
+      const b = body(reassignBody, req);
+      let person: { id: number; name: string } | undefined;
+      if (b.personId !== undefined) {
+        const row = await db('people').where({ id: b.personId, active: true }).first('id', 'name');
+        if (!row)
+          throw new HttpProblem(400, 'Invalid request', `personId: no active person ${b.personId}`, [
+            { field: 'personId', message: 'no such active person' },
+          ]);
+        person = { id: row.id as number, name: row.name as string };
+      }
+      return {
+        actor: actorOf(req),
+        ...defined({ taskKey: b.taskKey, role: b.role, person, reason: b.reason }),
+      };
+    }),
+  );
+  r.post('/cases/:id/resolve', requireRole('staff'), (req, res) =>
+    act(req, res, 'resolve', () => {
+      const b = body(resolveBody, req);
+      return {
+        actor: actorOf(req),
+        resolution: b.resolution,
+        ...defined({
+          rootCause: b.rootCause,
+          correctiveAction: b.correctiveAction,
+          downtimeMinutes: b.downtimeMinutes,
+        }),
+      };
+    }),
+  );
+  r.post('/cases/:id/close', requireRole('supervisor'), (req, res) =>
+    act(req, res, 'close', () => {
+      const b = body(closeBody, req);
+      return {
+        actor: actorOf(req),
+        ...defined({
+          note: b.note,
+          rootCause: b.rootCause,
+          correctiveAction: b.correctiveAction,
+          downtimeMinutes: b.downtimeMinutes,
+        }),
+      };
+    }),
+  );
+  r.post('/cases/:id/cancel', requireRole('supervisor'), (req, res) =>
+    act(req, res, 'cancel', () => ({ actor: actorOf(req), reason: body(cancelBody, req).reason })),
+  );
+  r.post('/cases/:id/events', requireRole('mes'), (req, res) =>
+    act(req, res, 'mesEvent', (record) => {
+      const b = body(mesEventBody, req);
+      if (!mesEventAllowed(record.type, b.kind)) {
+        throw new HttpProblem(400, 'Invalid request', `kind: a ${record.type} case does not take ${b.kind}`, [
+          { field: 'kind', message: `not an event of a ${record.type} case` },
+        ]);
+      }
+      const actor = actorOf(req);
+      return {
+        actor: { ...actor, kind: actor.kind === 'api_key' ? 'mes' : actor.kind },
+        kind: b.kind,
+        ...defined({ data: b.data }),
+      };
+    }),
+  );
+
+  /** Reopen: the same case within the policy's window; later, a new case linked as a recurrence. */
+  r.post('/cases/:id/reopen', requireRole('supervisor'), async (req, res) => {
+    requireJsonBody(req);
+    const record = await loadCase(req);
+    const b = body(reopenBody, req);
+    if (record.status !== 'resolved' && record.status !== 'closed') {
+      throw conflict(`case is ${record.status}; only a resolved or closed case can be reopened`);
+    }
+    const since = Date.parse(record.closedAt ?? record.resolvedAt ?? record.openedAt);
+    const windowMs = (record.policy.reopenWindowSeconds ?? 7 * 24 * 3600) * 1000;
+    if (Date.now() - since <= windowMs) {
       try {
-        live = await run(record, req);
+        const live = await engine.update(record.id, 'reopen', { actor: actorOf(req), reason: b.reason });
+        res.json(withLive((await getCase(db, record.id)) ?? record, live));
+        return;
       } catch (err) {
-        if (err instanceof ActionRefused) throw conflict(err.message);
-        if (err instanceof EngineUnavailable) {
+        if (err instanceof ActionRefused && !/window/.test(err.message)) throw conflict(err.message);
+        if (err instanceof EngineUnavailable)
           throw new HttpProblem(
             503,
             'Service Unavailable',
             'the workflow engine is unreachable; retry shortly',
           );
-        }
-        throw err;
+        if (!(err instanceof ActionRefused) && !(err instanceof CaseFinished)) throw err;
+        // The workflow has let the window go: fall through to a recurrence.
       }
-      res.json(withLive((await getCase(db, record.id)) ?? record, live));
-    };
+    }
+    const recurrence = await openRecurrence(db, record, b.reason, actorRef(actorOf(req)));
+    try {
+      await engine.start(recurrence);
+      await markStarted(db, recurrence.id);
+    } catch (err) {
+      if (!(err instanceof EngineUnavailable)) throw err;
+    }
+    const current = (await getCase(db, recurrence.id)) ?? recurrence;
+    res
+      .status(current.status === 'pending_start' ? 202 : 201)
+      .location(`/api/v1/cases/${current.id}`)
+      .json(withLive(current, null));
+  });
 
-  r.post(
-    '/cases/:id/ack',
-    requireRole('staff'),
-    action((c, req) => {
-      const b = parse(ackBody, req.body ?? {}, 'body');
-      return engine.ack(c.id, { actor: actorOf(req), ...(b.note ? { note: b.note } : {}) });
-    }),
-  );
-  r.post(
-    '/cases/:id/resolve',
-    requireRole('staff'),
-    action((c, req) => {
-      const b = parse(resolveBody, req.body ?? {}, 'body');
-      return engine.resolve(c.id, {
-        actor: actorOf(req),
-        resolution: b.resolution,
-        ...(b.rootCause ? { rootCause: b.rootCause } : {}),
-      });
-    }),
-  );
-  r.post(
-    '/cases/:id/close',
-    requireRole('supervisor'),
-    action((c, req) => {
-      const b = parse(closeBody, req.body ?? {}, 'body');
-      return engine.close(c.id, { actor: actorOf(req), ...(b.note ? { note: b.note } : {}) });
-    }),
-  );
+  r.get('/cases', requireRole('staff'), async (req, res) => {
+    const q = parse(listCasesQuery, req.query, 'query');
+    if (q.from && q.to && q.from > q.to) {
+      throw new HttpProblem(400, 'Invalid request', 'from: must not be after to', [
+        { field: 'from', message: 'must not be after to' },
+      ]);
+    }
+    const page = await listCases(db, q);
+    res.json(page);
+  });
 
   r.get('/notifications', requireRole('supervisor'), async (req, res) => {
     const { caseId } = parse(notificationsQuery, req.query, 'query');

@@ -1,0 +1,61 @@
+/**
+ * Equipment fault SOP
+ *  1. Create a maintenance request in the ERP/CMMS.
+ *  2. Page the technician on shift; ask for the repair ETA.
+ *  3. Downtime over the threshold (time passes it, or the ETA lands beyond it) → reschedule the
+ *     line's affected work orders in the ERP and have the planner adjust the plan.
+ * Clears when MES reports the equipment running; closure needs root cause and downtime minutes.
+ */
+import { confirm, type Sop } from './context.js';
+
+export const equipmentFaultSop: Sop<'equipment_fault'> = async (ctx) => {
+  const f = ctx.facts;
+  await ctx.step('maintenance_request');
+  const request = await ctx.erp('maintenance_request', {
+    op: 'createMaintenanceRequest',
+    equipmentId: f.equipmentId,
+    faultCode: f.faultCode,
+    description: ctx.title,
+  });
+
+  await ctx.step('repair');
+  const downSince = f.downSince ?? ctx.openedAt;
+  const thresholdMs = ctx.params.downtimeThresholdSeconds * 1000;
+  const thresholdAt = new Date(Date.parse(downSince) + thresholdMs).toISOString();
+  const repair = ctx.task({
+    key: 'repair',
+    role: 'maintenance',
+    title: `Repair ${f.equipmentId} (fault ${f.faultCode}, maintenance request ${request.docId}) and give a repair ETA`,
+    options: confirm('repaired', 'Repaired'),
+    askEta: true,
+  });
+
+  const downtimeWatch = async (): Promise<void> => {
+    const etaBeyond = (): boolean => {
+      const eta = ctx.taskEta('repair');
+      return eta !== null && Date.parse(eta) > Date.parse(thresholdAt);
+    };
+    await ctx.waitUntil(() => ctx.taskDone('repair') || etaBeyond(), thresholdAt);
+    if (ctx.taskDone('repair')) return;
+    const eta = ctx.taskEta('repair');
+    const expectedEnd = Math.max(Date.parse(thresholdAt), eta ? Date.parse(eta) : 0, Date.now());
+    const delayMinutes = Math.ceil((expectedEnd - Date.parse(downSince)) / 60_000);
+    await ctx.step('reschedule');
+    const reschedule = await ctx.erp('reschedule', {
+      op: 'rescheduleWorkOrders',
+      line: ctx.line,
+      equipmentId: f.equipmentId,
+      delayMinutes,
+    });
+    await ctx.task({
+      key: 'planner',
+      role: 'planner',
+      title: `${f.equipmentId} is down beyond ${Math.round(thresholdMs / 60_000)} min: work orders of line ${ctx.line} moved by ${delayMinutes} min (${reschedule.docId}); adjust the plan`,
+      options: confirm('plan_adjusted', 'Plan adjusted'),
+    });
+  };
+
+  await Promise.all([repair, downtimeWatch()]);
+  await ctx.step('await_running');
+  return { resolve: false };
+};
