@@ -108,7 +108,9 @@ export async function upsertPolicy(
       line: input.line,
       ladder,
       resolve_sla_seconds: input.resolveSlaSeconds,
+      repeat_count: input.repeatCount ?? 0,
     })
     .returning('id');
+
   return row.id as number;
 }

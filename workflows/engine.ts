@@ -171,7 +171,18 @@ export async function runCase(input: CaseWorkflowInput): Promise<CaseOutcome> {
   };
 
   // ── writes ─────────────────────────────────────────────────────────────────────────────────
-  const write = (change: Omit<CaseChange, 'caseId'>): Promise<void> => db.applyChange({ caseId, ...change });
+  /**
+   * Case writes are applied one after another, in the order the workflow decided them: an update
+   * handler and the main flow may both write in one workflow task, and the row must end in the
+   * later state (e.g. an ack and the resolve it triggers).
+   */
+  let writes: Promise<void> = Promise.resolve();
+  const write = (change: Omit<CaseChange, 'caseId'>): Promise<void> => {
+    const next = writes.then(() => db.applyChange({ caseId, ...change }));
+    writes = next.catch(() => undefined);
+    return next;
+  };
+
 
   /** Background coroutines must never fail the workflow: cancellation is normal, anything else is logged. */
   const background = (p: Promise<unknown>): void => {

@@ -10,7 +10,12 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { MailCatcher } from '../../activities/notify/mail-catcher.js';
 import { createSmtpMailer, type Mailer } from '../../activities/notify/mailer.js';
+import { seedErpSimulator } from '../../activities/erp/demo-data.js';
+import { createSimulatorErp } from '../../activities/erp/simulator.js';
+import type { ErpDocument } from '../../activities/erp/types.js';
 import { createApiKey } from '../../db/apiKeys.js';
+import type { SopParams } from '../../domain/sop.js';
+
 import type { Db } from '../../db/index.js';
 import { upsertPolicy } from '../../db/policies.js';
 import type { ApiRole, Channel, ExceptionType, JobRole, Severity } from '../../domain/model.js';
@@ -56,7 +61,12 @@ export interface Harness {
     line?: string | null;
     ladder: Array<{ targetRole: JobRole; channels?: Channel[]; ackTimeoutSeconds: number }>;
     resolveSlaSeconds?: number;
+    repeatCount?: number;
   }): Promise<void>;
+  /** Sets the catalog's SOP parameters of a type (snapshotted by cases opened afterwards). */
+  setSopParams(type: ExceptionType, params: Partial<SopParams>): Promise<void>;
+  /** The documents the ERP simulator holds for a case. */
+  erpDocuments(caseId: number): Promise<ErpDocument[]>;
   /** Starts a second Andon (e.g. an API pointed at an unreachable Temporal) on the same database. */
   startAnother(o: {
     temporalAddress?: string;
@@ -70,7 +80,14 @@ export interface Harness {
 /** A unique id for test data, so repeated runs and parallel tests never collide. */
 export const uid = (prefix = 'T'): string => `${prefix}-${randomBytes(6).toString('hex')}`;
 
-export async function startHarness(testFile: string): Promise<Harness> {
+export interface HarnessOptions {
+  /** Run the worker in-process (default). Tests that run it as a separate process pass false. */
+  worker?: boolean;
+  /** Simulator ERP: delay after each write before answering. */
+  erpLatencyMs?: number;
+}
+
+export async function startHarness(testFile: string, options: HarnessOptions = {}): Promise<Harness> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
     runtimeInstalled = true;
@@ -127,7 +144,14 @@ export async function startHarness(testFile: string): Promise<Harness> {
     reconcileIntervalMs: 500,
     ...(workflowBundleCode ? { workflowBundleCode } : {}),
   };
-  const andon = await startAndon({ ...base, temporalAddress, mailer, runWorker: true, runApi: true });
+  const andon = await startAndon({
+    ...base,
+    temporalAddress,
+    mailer,
+    runWorker: options.worker ?? true,
+    runApi: true,
+    ...(options.erpLatencyMs ? { erpLatencyMs: options.erpLatencyMs } : {}),
+  });
   cleanups.push(() => andon.stop());
   const url = andon.url!;
   const db = andon.db;
@@ -135,6 +159,8 @@ export async function startHarness(testFile: string): Promise<Harness> {
   const connection = await Connection.connect({ address: temporalAddress });
   cleanups.push(() => connection.close());
   const temporal = new Client({ connection, namespace });
+
+  await seedErpSimulator(db);
 
   const keys = {} as Record<ApiRole, string>;
   for (const role of ['mes', 'staff', 'supervisor', 'admin'] as const) {
@@ -183,6 +209,11 @@ export async function startHarness(testFile: string): Promise<Harness> {
         await db('person_roles').insert({ person_id: row.id, role: r.role, line: r.line ?? null });
       return row.id as number;
     },
+    async setSopParams(type, params) {
+      await db('exception_types')
+        .where({ code: type })
+        .update({ sop_params: JSON.stringify(params) });
+    },
     async setPolicy(p) {
       await upsertPolicy(db, {
         type: p.type,
@@ -194,6 +225,7 @@ export async function startHarness(testFile: string): Promise<Harness> {
           ackTimeoutSeconds: l.ackTimeoutSeconds,
         })),
         resolveSlaSeconds: p.resolveSlaSeconds ?? 3600,
+        repeatCount: p.repeatCount ?? 0,
       });
     },
     async startAnother(o) {
@@ -207,6 +239,7 @@ export async function startHarness(testFile: string): Promise<Harness> {
       cleanups.push(() => other.stop());
       return other;
     },
+    erpDocuments: (caseId) => createSimulatorErp(db).documentsForCase(caseId),
     async stop() {
       for (const c of cleanups.reverse())
         await c().catch((err: unknown) => logger.warn({ err }, 'test cleanup failed'));
