@@ -279,5 +279,4 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
     skippedReason: sent === 0 ? `no message to role ${level.targetRole} could be delivered` : null,
     recipients: people.map((p) => ({ personId: p.id, name: p.name })),
   };
-
 }

@@ -183,7 +183,6 @@ export async function runCase(input: CaseWorkflowInput): Promise<CaseOutcome> {
     return next;
   };
 
-
   /** Background coroutines must never fail the workflow: cancellation is normal, anything else is logged. */
   const background = (p: Promise<unknown>): void => {
     p.catch((err: unknown) => {
