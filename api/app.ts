@@ -8,6 +8,7 @@ import type { CaseEngine } from './engine.js';
 import { HttpProblem, problemHandler, sendProblem } from './problem.js';
 import { caseRoutes } from './routes/cases.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { reportRoutes } from './routes/reports.js';
 
 export interface AppDeps {
   db: Db;
@@ -45,7 +46,8 @@ export function createApp(deps: AppDeps): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
-  app.use('/api/v1', authenticate(deps.db), caseRoutes(deps), catalogRoutes(deps));
+  app.use('/api/v1', authenticate(deps.db), caseRoutes(deps), catalogRoutes(deps), reportRoutes(deps));
+
   const devMail = deps.devMail;
   if (devMail) {
     app.get('/api/v1/dev/mail', requireRole('supervisor'), (_req, res) => {

@@ -4,6 +4,8 @@ import pg from 'pg';
 import * as m0001 from './migrations/0001_init.js';
 import * as m0002 from './migrations/0002_sop_engine.js';
 import * as m0003 from './migrations/0003_erp_sim.js';
+import * as m0004 from './migrations/0004_reports.js';
+import * as m0006 from './migrations/0006_web.js';
 
 // Return bigint ids as JS numbers: ids stay far below 2^53 and the API serialises them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number.parseInt(v, 10));
@@ -18,6 +20,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['0001_init', m0001],
   ['0002_sop_engine', m0002],
   ['0003_erp_sim', m0003],
+  ['0004_reports', m0004],
+  ['0006_web', m0006],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

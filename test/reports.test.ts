@@ -48,7 +48,11 @@ before(async () => {
   url.pathname = `/${dbName}`;
   db = createDb(url.toString());
   await migrate(db);
-  await m0004.up(db);
+  // until db/index.ts registers 0004, apply it here
+  const { rows } = await db.raw<{ rows: Array<{ t: string | null }> }>(
+    `select to_regclass('case_report_cells')::text as t`,
+  );
+  if (rows[0]?.t === null) await m0004.up(db);
 });
 
 after(async () => {

@@ -4,11 +4,12 @@ import type { Knex } from 'knex';
  * Reports: a rollup of `cases` kept exact by triggers, plus indexes for the raw edges of a time
  * range and for the live board.
  *
- * `case_report_cells` holds one row per (kind, local day, type, line, key) where kind/key is
+ * `case_report_cells` holds one row per (kind, grain, day, type, line, key) where kind/key is
  *   'all'/'' (every case), 'shift'/shift, 'person'/acked_by, 'reason'/reason_code ('' when null),
- * and "local day" is the day of `opened_at` in `report_settings.time_zone` (the plant's zone).
- * Each cell carries counts, exact sums (microseconds) and the sorted closure times in seconds of
- * its closed cases, so the report sums ~1 row per 40 cases and still gets exact percentiles.
+ * grain is 'd' (one local day) or 'w' (an ISO week, `day` its Monday), and days are those of
+ * `opened_at` in `report_settings.time_zone` (the plant's zone). Each cell carries counts, exact sums
+ * (microseconds) and the sorted closure times in seconds of its closed cases, so a report over a
+ * year sums a few thousand week cells (plus day cells at the edges) and still gets exact percentiles.
  * Row triggers subtract a case's old contribution and add its new one on every relevant change
  * (including reopening: resolved_at/closed_at back to null), so the rollup never goes stale.
  * Cells that drop to n = 0 are left in place (the report skips them); a rebuild removes them.
@@ -44,6 +45,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
     create table case_report_cells (
       kind text not null check (kind in ('all', 'shift', 'person', 'reason')),
+      grain "char" not null check (grain in ('d', 'w')),
       key text not null,
       day date not null,
       type text not null,
@@ -58,7 +60,7 @@ export async function up(knex: Knex): Promise<void> {
       n_escalated integer not null,
       downtime_minutes bigint not null,
       closure_s integer[] not null,
-      primary key (kind, day, type, line, key)
+      primary key (kind, grain, day, type, line, key)
     )`);
 
   // Shared definitions, so the trigger, the rebuild and the report's raw edges agree to the unit.
@@ -79,7 +81,7 @@ export async function up(knex: Knex): Promise<void> {
   // Adds (sign 1) or removes (sign -1) one case's contribution to one cell.
   await knex.raw(`
     create function andon_report_cell(
-      p_sign integer, p_kind text, p_key text, p_day date, p_type text, p_line text,
+      p_sign integer, p_kind text, p_grain "char", p_key text, p_day date, p_type text, p_line text,
       p_closed integer, p_acked integer, p_ack_us bigint, p_resolved integer, p_resolve_us bigint,
       p_breached integer, p_escalated integer, p_downtime bigint, p_closure integer
     ) returns void language plpgsql as $$
@@ -87,12 +89,12 @@ export async function up(knex: Knex): Promise<void> {
       pos integer;
     begin
       if p_sign > 0 then
-        insert into case_report_cells as c (kind, key, day, type, line, n, n_closed, n_acked, ack_us,
-          n_resolved, resolve_us, n_breached, n_escalated, downtime_minutes, closure_s)
-        values (p_kind, p_key, p_day, p_type, p_line, 1, p_closed, p_acked, p_ack_us, p_resolved,
+        insert into case_report_cells as c (kind, grain, key, day, type, line, n, n_closed, n_acked,
+          ack_us, n_resolved, resolve_us, n_breached, n_escalated, downtime_minutes, closure_s)
+        values (p_kind, p_grain, p_key, p_day, p_type, p_line, 1, p_closed, p_acked, p_ack_us, p_resolved,
           p_resolve_us, p_breached, p_escalated, p_downtime,
           case when p_closure is null then '{}'::integer[] else array[p_closure] end)
-        on conflict (kind, day, type, line, key) do update set
+        on conflict (kind, grain, day, type, line, key) do update set
           n = c.n + 1,
           n_closed = c.n_closed + excluded.n_closed,
           n_acked = c.n_acked + excluded.n_acked,
@@ -120,7 +122,7 @@ export async function up(knex: Knex): Promise<void> {
           closure_s = case when p_closure is null then c.closure_s
             else c.closure_s[:array_position(c.closure_s, p_closure) - 1]
                  || c.closure_s[array_position(c.closure_s, p_closure) + 1:] end
-        where c.kind = p_kind and c.day = p_day and c.type = p_type and c.line = p_line
+        where c.kind = p_kind and c.grain = p_grain and c.day = p_day and c.type = p_type and c.line = p_line
           and c.key = p_key
           and (p_closure is null or array_position(c.closure_s, p_closure) is not null);
         if not found then
@@ -131,12 +133,14 @@ export async function up(knex: Knex): Promise<void> {
       end if;
     end $$`);
 
-  // One case's contribution to its four cells, always in the same order (the 'all' cell first,
-  // which every writer of the same day/type/line locks first: no deadlocks between them).
+  // One case's contribution to its eight cells (four kinds × day and week), always in the same
+  // order: the 'all' cells first, which every writer of the same day/week, type and line takes
+  // first, so writers queue there and never deadlock on the others.
   await knex.raw(`
     create function andon_report_apply(p_sign integer, r cases) returns void language plpgsql as $$
     declare
       d date := (r.opened_at at time zone (select time_zone from report_settings));
+      w date := date_trunc('week', d::timestamp)::date;
       closed integer := (r.closed_at is not null)::integer;
       acked integer := (r.acknowledged_at is not null)::integer;
       ack_us bigint := coalesce(andon_us(r.opened_at, r.acknowledged_at), 0);
@@ -146,16 +150,21 @@ export async function up(knex: Knex): Promise<void> {
       escalated integer := (r.escalation_level > 0)::integer;
       downtime bigint := coalesce(r.downtime_minutes, 0);
       closure integer := andon_closure_s(r.opened_at, r.closed_at);
+      k record;
     begin
-      perform andon_report_cell(p_sign, 'all', '', d, r.type, r.line, closed, acked, ack_us,
-        resolved, resolve_us, breached, escalated, downtime, closure);
-      perform andon_report_cell(p_sign, 'shift', coalesce(r.shift, ''), d, r.type, r.line, closed,
-        acked, ack_us, resolved, resolve_us, breached, escalated, downtime, closure);
-      perform andon_report_cell(p_sign, 'person', coalesce(r.acked_by, ''), d, r.type, r.line,
-        closed, acked, ack_us, resolved, resolve_us, breached, escalated, downtime, closure);
-      -- the Pareto only needs counts: no closure times kept for reason cells
-      perform andon_report_cell(p_sign, 'reason', coalesce(r.reason_code, ''), d, r.type, r.line,
-        closed, acked, ack_us, resolved, resolve_us, breached, escalated, downtime, null);
+      for k in
+        select * from (values
+          (1, 'all', 'd', '', d), (2, 'all', 'w', '', w),
+          (3, 'shift', 'd', coalesce(r.shift, ''), d), (4, 'shift', 'w', coalesce(r.shift, ''), w),
+          (5, 'person', 'd', coalesce(r.acked_by, ''), d), (6, 'person', 'w', coalesce(r.acked_by, ''), w),
+          (7, 'reason', 'd', coalesce(r.reason_code, ''), d), (8, 'reason', 'w', coalesce(r.reason_code, ''), w)
+        ) v(ord, kind, grain, key, day) order by ord
+      loop
+        perform andon_report_cell(p_sign, k.kind, k.grain::"char", k.key, k.day, r.type, r.line,
+          closed, acked, ack_us, resolved, resolve_us, breached, escalated, downtime,
+          -- the Pareto only needs counts: no closure times kept for reason cells
+          case when k.kind = 'reason' then null else closure end);
+      end loop;
     end $$`);
 
   await knex.raw(`
@@ -185,9 +194,9 @@ export async function up(knex: Knex): Promise<void> {
       lock table cases in share mode; -- writers wait, so no change slips between the two steps
       perform set_config('work_mem', '256MB', true);
       truncate case_report_cells;
-      insert into case_report_cells (kind, key, day, type, line, n, n_closed, n_acked, ack_us,
+      insert into case_report_cells (kind, grain, key, day, type, line, n, n_closed, n_acked, ack_us,
         n_resolved, resolve_us, n_breached, n_escalated, downtime_minutes, closure_s)
-      select k.kind, k.key, (c.opened_at at time zone tz)::date, c.type, c.line,
+      select k.kind, 'd', k.key, (c.opened_at at time zone tz)::date, c.type, c.line,
         count(*), count(c.closed_at), count(c.acknowledged_at),
         coalesce(sum(andon_us(c.opened_at, c.acknowledged_at)), 0),
         count(c.resolved_at), coalesce(sum(andon_us(c.opened_at, c.resolved_at)), 0),
@@ -199,7 +208,26 @@ export async function up(knex: Knex): Promise<void> {
       from cases c
       cross join lateral (values ('all', ''), ('shift', coalesce(c.shift, '')),
         ('person', coalesce(c.acked_by, '')), ('reason', coalesce(c.reason_code, ''))) k(kind, key)
-      group by 1, 2, 3, 4, 5;
+      group by 1, 3, 4, 5, 6;
+      -- week cells from day cells: sums directly, closure times merged per week
+      insert into case_report_cells (kind, grain, key, day, type, line, n, n_closed, n_acked, ack_us,
+        n_resolved, resolve_us, n_breached, n_escalated, downtime_minutes, closure_s)
+      select s.kind, 'w', s.key, s.week, s.type, s.line, s.n, s.n_closed, s.n_acked, s.ack_us,
+        s.n_resolved, s.resolve_us, s.n_breached, s.n_escalated, s.downtime_minutes,
+        coalesce(m.closure_s, '{}')
+      from (
+        select kind, key, date_trunc('week', day::timestamp)::date as week, type, line,
+          sum(n) as n, sum(n_closed) as n_closed, sum(n_acked) as n_acked, sum(ack_us) as ack_us,
+          sum(n_resolved) as n_resolved, sum(resolve_us) as resolve_us, sum(n_breached) as n_breached,
+          sum(n_escalated) as n_escalated, sum(downtime_minutes) as downtime_minutes
+        from case_report_cells where grain = 'd' group by 1, 2, 3, 4, 5
+      ) s
+      left join (
+        select kind, key, date_trunc('week', day::timestamp)::date as week, type, line,
+          array_agg(x order by x) as closure_s
+        from case_report_cells, unnest(closure_s) x
+        where grain = 'd' and kind <> 'reason' group by 1, 2, 3, 4, 5
+      ) m using (kind, key, week, type, line);
       analyze case_report_cells;
     end $$`);
 
@@ -243,7 +271,7 @@ export async function down(knex: Knex): Promise<void> {
     'andon_report_truncate()',
     'andon_report_trigger()',
     'andon_report_apply(integer, cases)',
-    'andon_report_cell(integer, text, text, date, text, text, integer, integer, bigint, integer, bigint, integer, integer, bigint, integer)',
+    'andon_report_cell(integer, text, "char", text, date, text, text, integer, integer, bigint, integer, bigint, integer, integer, bigint, integer)',
     'andon_severity_rank(text)',
     'andon_closure_s(timestamptz, timestamptz)',
     'andon_us(timestamptz, timestamptz)',

@@ -1,0 +1,186 @@
+/** /api/v1/reports: the supervisors' KPI summary, as JSON or CSV. */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/index.js';
+import {
+  GROUP_BYS,
+  PERIODS,
+  summaryReport,
+  type SummaryGroup,
+  type SummaryReport,
+} from '../../db/reports.js';
+import { EXCEPTION_TYPES } from '../../domain/model.js';
+import { requireRole } from '../auth.js';
+import { HttpProblem, parse } from '../problem.js';
+
+const isoDateTime = z.iso.datetime({ offset: true });
+const isoDate = z.iso.date();
+const DATE_MESSAGE =
+  'must be a date (YYYY-MM-DD, midnight in tz) or an ISO 8601 date-time with a time zone, e.g. 2026-11-24T08:00:00Z';
+const dateParam = z
+  .string({ message: DATE_MESSAGE })
+  .refine((s) => isoDate.safeParse(s).success || isoDateTime.safeParse(s).success, DATE_MESSAGE);
+
+/**
+ * An IANA zone name that ICU knows (PostgreSQL's tz database has the same names). Kept as given, not
+ * canonicalised: ICU would turn Asia/Kolkata into Asia/Calcutta. POSIX offsets like "+05:00" are
+ * refused, as PostgreSQL reads their sign backwards.
+ */
+function isTimeZone(tz: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(tz)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const summaryQuery = z.object({
+  groupBy: z.enum(GROUP_BYS, { message: `must be one of ${GROUP_BYS.join(', ')}` }).default('none'),
+  period: z.enum(PERIODS, { message: `must be one of ${PERIODS.join(', ')}` }).default('day'),
+  tz: z
+    .string({ message: 'must be an IANA time zone, e.g. Europe/Berlin' })
+    .trim()
+    .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin')
+    .default('UTC'),
+  from: dateParam.optional(),
+  to: dateParam.optional(),
+  type: z.enum(EXCEPTION_TYPES, { message: `must be one of ${EXCEPTION_TYPES.join(', ')}` }).optional(),
+  line: z
+    .string({ message: 'must be a line name' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(64, 'at most 64 characters')
+    .optional(),
+});
+
+/** Offset of `tz` from UTC at `instant`, in ms (whole seconds). */
+function zoneOffsetMs(instant: number, tz: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(instant));
+  const part = (type: Intl.DateTimeFormatPartTypes): number =>
+    Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const local = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return local - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant a date or date-time stands for: a bare date is local midnight in `tz`. */
+export function instantOf(value: string, tz: string): Date {
+  if (!isoDate.safeParse(value).success) return new Date(value);
+  const guess = Date.parse(`${value}T00:00:00Z`);
+  // two passes: the offset at the first estimate may differ (DST) from the one at the answer
+  const first = guess - zoneOffsetMs(guess, tz);
+  return new Date(guess - zoneOffsetMs(first, tz));
+}
+
+const CSV_COLUMNS: ReadonlyArray<readonly [string, (g: SummaryGroup) => string | number | null]> = [
+  ['cases', (g) => g.cases],
+  ['closed', (g) => g.closed],
+  ['acknowledged', (g) => g.acknowledged],
+  ['resolved', (g) => g.resolved],
+  ['mtta_seconds', (g) => g.mttaSeconds],
+  ['mttr_seconds', (g) => g.mttrSeconds],
+  ['closure_p50_seconds', (g) => g.closureP50Seconds],
+  ['closure_p90_seconds', (g) => g.closureP90Seconds],
+  ['sla_breached', (g) => g.slaBreached],
+  ['sla_breach_rate', (g) => g.slaBreachRate],
+  ['escalated', (g) => g.escalated],
+  ['escalation_rate', (g) => g.escalationRate],
+  ['downtime_minutes', (g) => g.downtimeMinutes],
+];
+
+/** RFC 4180 quoting; text that a spreadsheet would run as a formula is prefixed with a quote. */
+function csvField(v: string | number | null): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return String(v);
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function summaryCsv(groupBy: string, groups: SummaryGroup[]): string {
+  const header = [groupBy === 'none' ? 'group' : groupBy, ...CSV_COLUMNS.map(([name]) => name)];
+  const lines = groups.map((g) => [csvField(g.key), ...CSV_COLUMNS.map(([, get]) => csvField(get(g)))]);
+  return [header, ...lines].map((cells) => cells.join(',')).join('\r\n') + '\r\n';
+}
+
+export function reportRoutes(deps: { db: Db }): Router {
+  const r = Router();
+
+  r.get('/reports/summary', requireRole('supervisor'), async (req, res) => {
+    const q = parse(summaryQuery, req.query, 'query');
+    const from = q.from === undefined ? null : instantOf(q.from, q.tz);
+    const to = q.to === undefined ? null : instantOf(q.to, q.tz);
+    if (from && to && from > to) {
+      throw new HttpProblem(400, 'Invalid request', 'from: must not be after to', [
+        { field: 'from', message: 'must not be after to' },
+      ]);
+    }
+    const format = req.accepts(['application/json', 'text/csv']);
+    if (format === false) {
+      throw new HttpProblem(
+        406,
+        'Not Acceptable',
+        'this report is available as application/json or text/csv',
+      );
+    }
+    let report: SummaryReport;
+    try {
+      report = await summaryReport(deps.db, {
+        from,
+        to,
+        type: q.type ?? null,
+        line: q.line ?? null,
+        groupBy: q.groupBy,
+        period: q.period,
+        timeZone: q.tz,
+      });
+    } catch (err) {
+      // a zone ICU knows but this PostgreSQL does not (invalid_parameter_value)
+      if ((err as { code?: string }).code === '22023' && /time zone/i.test(String(err))) {
+        throw new HttpProblem(400, 'Invalid request', 'tz: unknown to the database', [
+          { field: 'tz', message: 'unknown to the database' },
+        ]);
+      }
+      throw err;
+    }
+    res.vary('Accept');
+    if (format === 'text/csv') {
+      res
+        .attachment('andon-summary.csv')
+        .type('text/csv; charset=utf-8')
+        .send(summaryCsv(q.groupBy, report.groups));
+      return;
+    }
+    res.json({
+      filters: {
+        from: from?.toISOString() ?? null,
+        to: to?.toISOString() ?? null,
+        type: q.type ?? null,
+        line: q.line ?? null,
+        groupBy: q.groupBy,
+        period: q.period,
+        tz: q.tz,
+      },
+      groups: report.groups,
+      pareto: report.pareto,
+    });
+  });
+
+  return r;
+}
