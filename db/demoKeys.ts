@@ -1,6 +1,9 @@
 /** Demo API keys for the embedded start: made once, kept in the data directory, shown at every start. */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { hashPassword } from '../api/web/session.js';
+
 import { API_ROLES, type ApiRole } from '../domain/model.js';
 import { createApiKey, verifyApiKey } from './apiKeys.js';
 import type { Db } from './index.js';
@@ -21,4 +24,29 @@ export async function ensureDemoKeys(db: Db, dataDir: string): Promise<DemoKeys>
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   chmodSync(file, 0o600);
   return keys;
+}
+
+/**
+ * Web sign-in for the demo people: one password per installation (kept in the data directory),
+ * Liu Yang as supervisor and Zhao Lei as admin, everyone else as staff.
+ */
+export async function ensureDemoLogins(
+  db: Db,
+  dataDir: string,
+): Promise<{ password: string; supervisor: string; admin: string }> {
+  const file = join(dataDir, 'demo-login.json');
+  let password: string;
+  if (existsSync(file)) password = (JSON.parse(readFileSync(file, 'utf8')) as { password: string }).password;
+  else {
+    password = randomBytes(9).toString('base64url');
+    writeFileSync(file, JSON.stringify({ password }, null, 2), { mode: 0o600 });
+  }
+  const hash = await hashPassword(password);
+  await db('people')
+    .whereNull('password_hash')
+    .whereLike('email', '%@plant.example')
+    .update({ password_hash: hash });
+  await db('people').where({ email: 'liu.yang@plant.example' }).update({ web_role: 'supervisor' });
+  await db('people').where({ email: 'zhao.lei@plant.example' }).update({ web_role: 'admin' });
+  return { password, supervisor: 'liu.yang@plant.example', admin: 'zhao.lei@plant.example' };
 }
