@@ -28,7 +28,13 @@ export default tseslint.config(
     },
   },
   {
+    // Plain browser script served as-is by the web UI.
+    files: ['api/web/static/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
+  {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+
     languageOptions: { globals: {} },
     rules: {
       'no-restricted-imports': [

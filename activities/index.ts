@@ -4,7 +4,10 @@ import type { Logger } from '../lib/logger.js';
 import { erpCreate, erpStock } from './erp/activities.js';
 import type { ErpAdapter } from './erp/types.js';
 import { openLinkedCase } from './linked.js';
+import type { LinkSigner } from '../lib/links.js';
+import { sendFyi } from './fyi.js';
 import type { Mailer } from './notify/mailer.js';
+import type { SmsSender } from './notify/sms.js';
 import { pageLevel } from './paging.js';
 import { applyCaseChange, applyTransition, insertEvent, openTask } from './timeline.js';
 import type { CaseActivities } from './types.js';
@@ -16,19 +19,37 @@ export interface ActivityDeps {
   /** Base URL people open from a message, e.g. https://andon.plant.example */
   publicUrl: string;
   logger: Logger;
+  /** SMS transport (Twilio, or the recording one). */
+  sms: SmsSender;
+  /** Signs action links in messages; null: messages carry none. */
+  links: LinkSigner | null;
+  /** The clock rosters are read with (tests pass their own). Default: real time. */
+  now?: () => Date;
+  /** IANA time zone of the plant: shift patterns without their own zone use it. */
+  timeZone?: string;
 }
 
 export function createActivities(deps: ActivityDeps): CaseActivities {
+  const paging = {
+    ...deps,
+    now: deps.now ?? (() => new Date()),
+    timeZone: deps.timeZone ?? 'UTC',
+  };
   return {
     async recordEvent(input) {
       await insertEvent(deps.db, input);
     },
     async transitionCase(input) {
       await applyTransition(deps.db, input);
+      await sendFyi(paging, input.event, input.caseId);
     },
-    applyChange: (change) => applyCaseChange(deps.db, change),
+    async applyChange(change) {
+      await applyCaseChange(deps.db, change);
+      // After the commit, and again on a retry: the FYI messages are idempotent.
+      for (const e of change.events) await sendFyi(paging, e, change.caseId);
+    },
     openTask: (input) => openTask(deps.db, input),
-    pageLevel: (input) => pageLevel(deps, input),
+    pageLevel: (input) => pageLevel(paging, input),
     erpStock: (input) => erpStock(deps.erp, input),
     erpCreate: (input) => erpCreate(deps.db, deps.erp, input),
     openLinkedCase: (input) => openLinkedCase(deps.db, input),

@@ -7,40 +7,162 @@ import { Context } from '@temporalio/activity';
 import type { Db } from '../db/index.js';
 import type { Channel, JobRole } from '../domain/model.js';
 import type { Logger } from '../lib/logger.js';
+import { onDuty, type Contact } from '../db/people.js';
+import { CHANNELS } from '../domain/model.js';
+import type { LinkSigner } from '../lib/links.js';
 import type { Mailer } from './notify/mailer.js';
-import { asLocale, taskMail } from './notify/templates.js';
+import { SendError, type SmsSender } from './notify/sms.js';
+import { asLocale, taskMail, taskSms } from './notify/templates.js';
 import { insertEvent } from './timeline.js';
 import type { PageLevelInput, PageLevelResult } from './types.js';
 
 export interface PagingDeps {
   db: Db;
   mailer: Mailer;
+  sms: SmsSender;
   publicUrl: string;
   logger: Logger;
-}
-
-interface Person {
-  id: number;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  locale: string;
+  /** The clock rosters are read with. */
+  now: () => Date;
+  /** IANA time zone of the plant (shift patterns without their own zone). */
+  timeZone: string;
+  /** Signs the one-time action links in messages; without it, messages carry no action link. */
+  links: LinkSigner | null;
 }
 
 interface Recipient {
-  person: Person;
+  person: Contact;
   channel: Channel;
   address: string;
 }
 
-export async function peopleOnDuty(db: Db, role: JobRole, line: string): Promise<Person[]> {
-  return db('people as p')
-    .join('person_roles as r', 'r.person_id', 'p.id')
-    .where('r.role', role)
-    .andWhere((q) => q.where('r.line', line).orWhereNull('r.line'))
-    .andWhere('p.active', true)
-    .distinct('p.id', 'p.name', 'p.email', 'p.phone', 'p.locale')
-    .orderBy('p.id');
+/** Who holds `role` on `line` now (rosters first, see db/people.ts). */
+export async function peopleOnDuty(
+  db: Db,
+  role: JobRole,
+  line: string,
+  at: Date = new Date(),
+  timeZone = 'UTC',
+): Promise<Contact[]> {
+  return (await onDuty(db, role, line, at, timeZone)).people;
+}
+
+const addressOf = (p: Contact, channel: Channel): string | null => (channel === 'email' ? p.email : p.phone);
+const otherChannel = (c: Channel): Channel => (c === 'email' ? 'sms' : 'email');
+
+/** What a message carries, rendered for one recipient on one channel. */
+interface Rendered {
+  subject: string | null;
+  text: string;
+  html: string | null;
+}
+
+type Delivery = 'sent' | 'delivered' | 'failed' | 'retry';
+
+/**
+ * Sends one outbox row (unless it already went out or failed for good). A transient error before
+ * the last attempt leaves it queued and answers 'retry'; a permanent one, or any on the last attempt,
+ * marks it failed.
+ */
+export async function deliverRow(
+  deps: Pick<PagingDeps, 'db' | 'mailer' | 'sms' | 'publicUrl' | 'logger'>,
+  row: { id: number; status: string; channel: Channel; recipient: string; idempotency_key: string },
+  content: Rendered,
+  lastAttempt: boolean,
+): Promise<{ outcome: Delivery; error?: string }> {
+  const { db } = deps;
+  if (row.status === 'sent' || row.status === 'delivered' || row.status === 'failed')
+    return { outcome: row.status };
+  try {
+    let providerId: string;
+    let providerStatus: string | null = null;
+    if (row.channel === 'email') {
+      ({ providerId } = await deps.mailer.send({
+        to: row.recipient,
+        subject: content.subject ?? '',
+        text: content.text,
+        html: content.html ?? content.text,
+        messageId: `<${row.idempotency_key.replace(/[^A-Za-z0-9.-]/g, '.')}@andon>`,
+      }));
+    } else {
+      const r = await deps.sms.send({
+        to: row.recipient,
+        body: content.text,
+        statusCallback: `${deps.publicUrl}/webhooks/twilio/status`,
+      });
+      providerId = r.providerId;
+      providerStatus = r.status;
+    }
+    await db('notifications')
+      .where({ id: row.id })
+      .update({
+        status: 'sent',
+        attempts: db.raw('attempts + 1'),
+        provider_id: providerId,
+        provider_status: providerStatus,
+        sent_at: db.fn.now(),
+        last_error: null,
+      });
+    return { outcome: 'sent' };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const permanent = isPermanent(err);
+    deps.logger.warn(
+      { to: row.recipient, channel: row.channel, permanent, err: message },
+      'notification failed',
+    );
+    const failed = permanent || lastAttempt;
+    await db('notifications')
+      .where({ id: row.id })
+      .update({
+        attempts: db.raw('attempts + 1'),
+        last_error: message,
+        status: failed ? 'failed' : 'queued',
+        ...(failed ? { failed_at: db.fn.now() } : {}),
+      });
+    return { outcome: failed ? 'failed' : 'retry', error: `${row.channel} to ${row.recipient}: ${message}` };
+  }
+}
+
+/** Errors retrying cannot fix: Twilio 4xx, SMTP 5xx. */
+function isPermanent(err: unknown): boolean {
+  if (err instanceof SendError) return err.permanent;
+  const code = (err as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/** Inserts an outbox row once (by key) and returns it as it now stands. */
+export async function ensureRow(
+  db: Db,
+  fields: {
+    caseId: number;
+    taskId: number | null;
+    personId: number;
+    channel: Channel;
+    recipient: string;
+    template: string;
+    subject: string | null;
+    body: string;
+    key: string;
+    failoverOf?: number;
+  },
+): Promise<{ id: number; status: string; channel: Channel; recipient: string; idempotency_key: string }> {
+  await db('notifications')
+    .insert({
+      case_id: fields.caseId,
+      task_id: fields.taskId,
+      person_id: fields.personId,
+      channel: fields.channel,
+      recipient: fields.recipient,
+      template: fields.template,
+      subject: fields.subject,
+      body: fields.body,
+      idempotency_key: fields.key,
+      failover_of: fields.failoverOf ?? null,
+    })
+    .onConflict('idempotency_key')
+    .ignore();
+  return db('notifications').where({ idempotency_key: fields.key }).first();
 }
 
 export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promise<PageLevelResult> {
@@ -75,30 +197,44 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
     });
   }
 
-  const people =
-    input.personId != null
-      ? await db('people')
-          .where({ id: input.personId, active: true })
-          .select('id', 'name', 'email', 'phone', 'locale')
-      : await peopleOnDuty(db, level.targetRole, input.line);
-  if (people.length === 0) {
-    return skip(
-      input.personId != null
-        ? `person ${input.personId} is not active`
-        : `nobody holds role ${level.targetRole} on line ${input.line}`,
-    );
+  let people: Contact[];
+  let nobodyReason: string;
+  if (input.personId != null) {
+    people = await db('people')
+      .where({ id: input.personId, active: true })
+      .select('id', 'name', 'email', 'phone', 'locale');
+    nobodyReason = `person ${input.personId} is not active`;
+  } else {
+    const duty = await onDuty(db, level.targetRole, input.line, deps.now(), deps.timeZone);
+    people = duty.people;
+    nobodyReason = duty.reason ?? `nobody holds role ${level.targetRole} on line ${input.line}`;
   }
+  if (people.length === 0) return skip(nobodyReason);
 
+  // Each person on the level's channels they can be reached on; when they have none of those, their other one.
   const recipients: Recipient[] = [];
+  const unreachable: string[] = [];
   for (const person of people) {
+    const mine: Recipient[] = [];
     for (const channel of level.channels) {
-      // SMS delivery is not wired yet: only email is paged, and people without an email are skipped.
-      if (channel === 'email' && person.email) recipients.push({ person, channel, address: person.email });
+      const address = addressOf(person, channel);
+      if (address) mine.push({ person, channel, address });
     }
+    if (mine.length === 0) {
+      for (const channel of CHANNELS) {
+        const address = addressOf(person, channel);
+        if (address) {
+          mine.push({ person, channel, address });
+          break;
+        }
+      }
+    }
+    if (mine.length === 0) unreachable.push(person.name);
+    recipients.push(...mine);
   }
   if (recipients.length === 0) {
     return skip(
-      `no ${level.channels.join('/')} contact for anyone holding role ${level.targetRole} on line ${input.line}`,
+      `no usable contact (${level.channels.join('/')}) for anyone holding role ${level.targetRole} on line ${input.line}: ${unreachable.join(', ')} ha${unreachable.length === 1 ? 's' : 've'} no email or phone`,
     );
   }
 
@@ -144,12 +280,38 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
       updated_at: db.fn.now(),
     });
 
-  const outcomes: Array<{ personId: number; name: string; channel: Channel; to: string; status: string }> =
-    [];
-  const errors: string[] = [];
-  for (const r of recipients) {
-    const nKey = `${key}:${r.person.id}:${r.channel}`;
-    const mail = taskMail(asLocale(r.person.locale), {
+  const taskRow =
+    taskId !== null
+      ? ((await db('tasks').where({ id: taskId }).first('options', 'task_key')) as
+          { options: Array<{ id: string; label: string }> | null; task_key: string | null } | undefined)
+      : undefined;
+  const options = (taskRow?.options ?? []).map((o) => ({ id: o.id, label: o.label }));
+  const taskKey = input.taskKey ?? taskRow?.task_key ?? '';
+  const template = input.reason === 'opened' ? 'task_assigned' : `task_${input.reason}`;
+
+  const render = (person: Contact, channel: Channel, nKey: string): Rendered => {
+    const locale = asLocale(person.locale);
+    const actionUrl = deps.links
+      ? `${deps.publicUrl}/a/${deps.links.sign({ p: person.id, c: caseId, t: taskKey }, { nonce: deps.links.nonce(nKey) })}`
+      : null;
+    if (channel === 'sms') {
+      return {
+        subject: null,
+        html: null,
+        text: taskSms(locale, {
+          caseId,
+          type: caseRow.type,
+          line: caseRow.line,
+          station: caseRow.station,
+          ask: input.taskTitle ?? null,
+          escalated: level.level > 0,
+          ackDeadline: input.ackDeadline,
+          options,
+          actionUrl,
+        }),
+      };
+    }
+    return taskMail(locale, {
       caseId,
       type: caseRow.type,
       severity: caseRow.severity,
@@ -164,88 +326,98 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
       ask: input.taskTitle ?? null,
       ackDeadline: input.ackDeadline,
       caseUrl: `${deps.publicUrl}/api/v1/cases/${caseId}`,
-      recipientName: r.person.name,
+      recipientName: person.name,
+      actionUrl,
+      options,
     });
-    await db('notifications')
-      .insert({
-        case_id: caseId,
-        task_id: taskId,
-        person_id: r.person.id,
-        channel: r.channel,
-        recipient: r.address,
-        template: input.reason === 'opened' ? 'task_assigned' : `task_${input.reason}`,
-        subject: mail.subject,
-        body: mail.text,
-        idempotency_key: nKey,
-      })
-      .onConflict('idempotency_key')
-      .ignore();
-    const row = await db('notifications').where({ idempotency_key: nKey }).first();
-    if (row.status === 'sent' || row.status === 'delivered' || row.status === 'failed') {
-      outcomes.push({
-        personId: r.person.id,
-        name: r.person.name,
-        channel: r.channel,
-        to: r.address,
-        status: row.status,
-      });
+  };
+
+  interface Outcome {
+    personId: number;
+    name: string;
+    channel: Channel;
+    to: string;
+    status: string;
+    failoverFrom?: Channel;
+  }
+  const outcomes: Outcome[] = [];
+  const errors: string[] = [];
+  for (const r of recipients) {
+    const nKey = `${key}:${r.person.id}:${r.channel}`;
+    const content = render(r.person, r.channel, nKey);
+    const row = await ensureRow(db, {
+      caseId,
+      taskId,
+      personId: r.person.id,
+      channel: r.channel,
+      recipient: r.address,
+      template,
+      subject: content.subject,
+      body: content.text,
+      key: nKey,
+    });
+    const sent = await deliverRow(deps, row, content, lastAttempt);
+    if (sent.outcome === 'retry') {
+      errors.push(sent.error!);
       continue;
     }
-    try {
-      const { providerId } = await deps.mailer.send({
-        to: r.address,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: `<${nKey.replace(/[^A-Za-z0-9.-]/g, '.')}@andon>`,
-      });
-      await db('notifications')
-        .where({ id: row.id })
-        .update({
-          status: 'sent',
-          attempts: db.raw('attempts + 1'),
-          provider_id: providerId,
-          sent_at: db.fn.now(),
-          last_error: null,
-        });
+    outcomes.push({
+      personId: r.person.id,
+      name: r.person.name,
+      channel: r.channel,
+      to: r.address,
+      status: sent.outcome,
+    });
+    if (sent.outcome !== 'failed') continue;
+
+    // The channel failed for good: fail over to the person's other channel, unless this page uses it anyway.
+    const other = otherChannel(r.channel);
+    const otherAddress = addressOf(r.person, other);
+    if (!otherAddress || recipients.some((x) => x.person.id === r.person.id && x.channel === other)) continue;
+    const fKey = `${nKey}:failover`;
+    const fContent = render(r.person, other, fKey);
+    const fRow = await ensureRow(db, {
+      caseId,
+      taskId,
+      personId: r.person.id,
+      channel: other,
+      recipient: otherAddress,
+      template,
+      subject: fContent.subject,
+      body: fContent.text,
+      key: fKey,
+      failoverOf: row.id,
+    });
+    const f = await deliverRow(deps, fRow, fContent, lastAttempt);
+    if (f.outcome === 'retry') errors.push(f.error!);
+    else
       outcomes.push({
         personId: r.person.id,
         name: r.person.name,
-        channel: r.channel,
-        to: r.address,
-        status: 'sent',
+        channel: other,
+        to: otherAddress,
+        status: f.outcome,
+        failoverFrom: r.channel,
       });
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      deps.logger.warn(
-        { caseId, to: r.address, channel: r.channel, attempt, err: message },
-        'notification failed',
-      );
-      await db('notifications')
-        .where({ id: row.id })
-        .update({
-          attempts: db.raw('attempts + 1'),
-          last_error: message,
-          status: lastAttempt ? 'failed' : 'queued',
-        });
-      if (lastAttempt) {
-        outcomes.push({
-          personId: r.person.id,
-          name: r.person.name,
-          channel: r.channel,
-          to: r.address,
-          status: 'failed',
-        });
-      } else {
-        errors.push(`${r.channel} to ${r.address}: ${message}`);
-      }
-    }
   }
   // Let Temporal retry with backoff; messages already sent are not sent again.
   if (errors.length > 0) throw new Error(`could not send ${errors.length} message(s): ${errors.join('; ')}`);
 
   const sent = outcomes.filter((o) => o.status === 'sent' || o.status === 'delivered').length;
   const failed = outcomes.filter((o) => o.status === 'failed').length;
+  if (failed > 0) {
+    await insertEvent(db, {
+      caseId,
+      type: 'notification_failed',
+      actor: 'system',
+      data: {
+        level: level.level,
+        role: level.targetRole,
+        recipients: outcomes.filter((o) => o.status === 'failed'),
+      },
+      idempotencyKey: `${key}:failed`,
+    });
+  }
   if (sent > 0) {
     await insertEvent(db, {
       caseId,
@@ -258,19 +430,6 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
         recipients: outcomes.filter((o) => o.status !== 'failed'),
       },
       idempotencyKey: `${key}:notified`,
-    });
-  }
-  if (failed > 0) {
-    await insertEvent(db, {
-      caseId,
-      type: 'notification_failed',
-      actor: 'system',
-      data: {
-        level: level.level,
-        role: level.targetRole,
-        recipients: outcomes.filter((o) => o.status === 'failed'),
-      },
-      idempotencyKey: `${key}:failed`,
     });
   }
   return {

@@ -1,14 +1,21 @@
 /** createApp(deps): the Express application — REST API, health endpoints, problem+json errors. */
 import express, { type Express } from 'express';
 import type { MailCatcher } from '../activities/notify/mail-catcher.js';
+import type { RecordingSms } from '../activities/notify/sms.js';
+import type { LinkSigner } from '../lib/links.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../lib/logger.js';
 import { authenticate, requireRole } from './auth.js';
 import type { CaseEngine } from './engine.js';
 import { HttpProblem, problemHandler, sendProblem } from './problem.js';
 import { caseRoutes } from './routes/cases.js';
+import { actionLinkRoutes } from './routes/actions.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { peopleRoutes } from './routes/people.js';
+import { twilioRoutes } from './routes/twilio.js';
 import { reportRoutes } from './routes/reports.js';
+import type { CaseEventBus } from './web/live.js';
+import { webRoutes } from './web/routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -20,6 +27,18 @@ export interface AppDeps {
   timeZone?: string;
   /** In-process mail catcher (no SMTP_URL): its messages are listed at GET /api/v1/dev/mail. */
   devMail?: MailCatcher;
+  /** Recording SMS transport (Twilio unset): its messages are listed at GET /api/v1/dev/sms. */
+  devSms?: RecordingSms;
+  /** Signs and checks the one-time action links (GET/POST /a/{token}); absent: no action pages. */
+  links?: LinkSigner;
+  /** TWILIO_AUTH_TOKEN, to check Twilio's webhook signatures; absent: the webhooks answer 403. */
+  twilioAuthToken?: string;
+  /** Base URL people and Twilio reach the API at (links, webhook signatures). */
+  publicUrl?: () => string;
+  /** The clock (rosters, links); default real time. */
+  now?: () => Date;
+  /** The web UI (sign-in, board, case pages, reports); absent: API only. */
+  web?: { sessionSecret: string; events?: CaseEventBus };
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -46,13 +65,65 @@ export function createApp(deps: AppDeps): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
-  app.use('/api/v1', authenticate(deps.db), caseRoutes(deps), catalogRoutes(deps), reportRoutes(deps));
+  // Reached from a phone or by Twilio, without an API key: signed links and signed webhooks.
+  const publicUrl = deps.publicUrl ?? (() => 'http://localhost:3000');
+  app.use(
+    twilioRoutes({
+      db: deps.db,
+      engine: deps.engine,
+      logger: deps.logger,
+      publicUrl,
+      ...(deps.twilioAuthToken ? { authToken: deps.twilioAuthToken } : {}),
+    }),
+  );
+  if (deps.links) {
+    app.use(
+      actionLinkRoutes({
+        db: deps.db,
+        engine: deps.engine,
+        logger: deps.logger,
+        links: deps.links,
+        publicUrl,
+        ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
+      }),
+    );
+  }
+
+  app.use(
+    '/api/v1',
+    authenticate(deps.db),
+    caseRoutes(deps),
+    catalogRoutes(deps),
+    reportRoutes(deps),
+    peopleRoutes(deps),
+  );
 
   const devMail = deps.devMail;
   if (devMail) {
     app.get('/api/v1/dev/mail', requireRole('supervisor'), (_req, res) => {
       res.json({ messages: devMail.messages.slice(-200).reverse() });
     });
+  }
+
+  const devSms = deps.devSms;
+  if (devSms) {
+    app.get('/api/v1/dev/sms', requireRole('supervisor'), (_req, res) => {
+      res.json({ messages: devSms.messages.slice(-200).reverse() });
+    });
+  }
+
+  if (deps.web) {
+    app.use(
+      webRoutes({
+        db: deps.db,
+        engine: deps.engine,
+        logger: deps.logger,
+        timeZone: deps.timeZone ?? 'UTC',
+        sessionSecret: deps.web.sessionSecret,
+        ...(deps.web.events ? { events: deps.web.events } : {}),
+        ...(deps.devMail ? { devMail: deps.devMail } : {}),
+      }),
+    );
   }
 
   app.use((req, res) => {

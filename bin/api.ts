@@ -13,7 +13,12 @@ try {
     logger,
     runWorker: false,
     runApi: true,
+    linkTtlSeconds: config.ANDON_LINK_TTL_SECONDS,
+    linkSecret: config.ANDON_LINK_SECRET!,
+    ...(config.TWILIO_AUTH_TOKEN ? { twilioAuthToken: config.TWILIO_AUTH_TOKEN } : {}),
     timeZone: config.ANDON_TIMEZONE,
+    ...(config.ANDON_SESSION_SECRET ? { sessionSecret: config.ANDON_SESSION_SECRET } : {}),
+
     port: config.PORT,
     host: config.HOST,
     ...(config.ANDON_PUBLIC_URL ? { publicUrl: config.ANDON_PUBLIC_URL } : {}),

@@ -11,7 +11,9 @@ import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { seedErpSimulator } from '../activities/erp/demo-data.js';
 import { MailCatcher } from '../activities/notify/mail-catcher.js';
 import { createSmtpMailer } from '../activities/notify/mailer.js';
-import { ensureDemoKeys } from '../db/demoKeys.js';
+import { smsFromConfig } from '../activities/notify/sms.js';
+import { ensureDemoKeys, ensureDemoLogins } from '../db/demoKeys.js';
+
 import { seedDemoPlant } from '../db/seed.js';
 import { loadConfig } from '../lib/config.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
@@ -72,12 +74,21 @@ async function main(): Promise<void> {
     const mailer = createSmtpMailer(smtpUrl, config.ANDON_MAIL_FROM);
     cleanups.push(async () => mailer.close());
 
+    const { sms, recording: devSms } = smsFromConfig(config);
+    devSms?.on('sms', (m: { to: string; body: string }) =>
+      logger.info({ to: m.to, body: m.body }, 'SMS recorded (Twilio not configured)'),
+    );
     const andon = await startAndon({
       databaseUrl,
       temporalAddress,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.ANDON_TASK_QUEUE,
       mailer,
+      sms,
+      ...(devSms ? { devSms } : {}),
+      ...(config.TWILIO_AUTH_TOKEN ? { twilioAuthToken: config.TWILIO_AUTH_TOKEN } : {}),
+      linkTtlSeconds: config.ANDON_LINK_TTL_SECONDS,
+      ...(config.ANDON_LINK_SECRET ? { linkSecret: config.ANDON_LINK_SECRET } : {}),
       logger,
       runWorker: true,
       erpLatencyMs: config.ANDON_ERP_SIM_LATENCY_MS,
@@ -86,6 +97,8 @@ async function main(): Promise<void> {
         : {}),
       runApi: true,
       timeZone: config.ANDON_TIMEZONE,
+      ...(config.ANDON_SESSION_SECRET ? { sessionSecret: config.ANDON_SESSION_SECRET } : {}),
+
       port: config.PORT,
       host: config.HOST,
       ...(config.ANDON_PUBLIC_URL ? { publicUrl: config.ANDON_PUBLIC_URL } : {}),
@@ -98,13 +111,16 @@ async function main(): Promise<void> {
       logger.info('seeded the demo plant (people, roles, escalation policies)');
     await seedErpSimulator(andon.db);
     const keys = await ensureDemoKeys(andon.db, dataDir);
+    const login = await ensureDemoLogins(andon.db, dataDir);
 
     const lines = [
       '',
       'Andon is running.',
+      `  Web UI:       ${andon.url}/   sign in as ${login.supervisor} (supervisor) or ${login.admin} (admin), password ${login.password}`,
       `  API:          ${andon.url}/api/v1   (health: ${andon.url}/healthz)`,
       `  Temporal:     ${temporalAddress}${temporalUi ? `   (web UI: ${temporalUi})` : ''}`,
       `  Mail:         ${catcher ? `caught in-process, listed at ${andon.url}/api/v1/dev/mail` : 'sent via SMTP_URL'}`,
+      `  SMS:          ${devSms ? `recorded in-process, listed at ${andon.url}/api/v1/dev/sms` : 'sent via Twilio'}`,
       '  Demo API keys (kept in .data/demo-keys.json):',
       ...Object.entries(keys).map(([role, key]) => `    ${role.padEnd(11)} ${key}`),
       ...(config.ANDON_BOOTSTRAP_ADMIN_KEY

@@ -75,8 +75,14 @@ export interface NotificationRecord {
   attempts: number;
   lastError: string | null;
   providerId: string | null;
+  /** Last status the provider reported (Twilio: queued, sent, delivered, undelivered…). */
+  providerStatus: string | null;
+  /** The notification this one replaced on another channel after it failed for good. */
+  failoverOf: number | null;
   createdAt: string;
   sentAt: string | null;
+  deliveredAt: string | null;
+  failedAt: string | null;
 }
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
@@ -246,8 +252,12 @@ export async function notificationsForCase(db: Db, caseId: number): Promise<Noti
     attempts: r.attempts as number,
     lastError: (r.last_error as string | null) ?? null,
     providerId: (r.provider_id as string | null) ?? null,
+    providerStatus: (r.provider_status as string | null) ?? null,
+    failoverOf: (r.failover_of as number | null) ?? null,
     createdAt: iso(r.created_at as Date)!,
     sentAt: iso(r.sent_at as Date | null),
+    deliveredAt: iso((r.delivered_at as Date | null) ?? null),
+    failedAt: iso((r.failed_at as Date | null) ?? null),
   }));
 }
 

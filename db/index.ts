@@ -5,6 +5,7 @@ import * as m0001 from './migrations/0001_init.js';
 import * as m0002 from './migrations/0002_sop_engine.js';
 import * as m0003 from './migrations/0003_erp_sim.js';
 import * as m0004 from './migrations/0004_reports.js';
+import * as m0005 from './migrations/0005_people_rosters.js';
 import * as m0006 from './migrations/0006_web.js';
 
 // Return bigint ids as JS numbers: ids stay far below 2^53 and the API serialises them as numbers.
@@ -21,6 +22,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['0002_sop_engine', m0002],
   ['0003_erp_sim', m0003],
   ['0004_reports', m0004],
+  ['0005_people_rosters', m0005],
   ['0006_web', m0006],
 ];
 

@@ -89,13 +89,24 @@ export async function seedDemoPlant(db: Db): Promise<boolean> {
       for (const r of p.roles)
         await trx('person_roles').insert({ person_id: row.id, role: r.role, line: r.line });
     }
+    await trx('lines')
+      .insert([
+        { code: 'L1', name: 'Line 1 (stamping)' },
+        { code: 'L2', name: 'Line 2 (assembly)' },
+      ])
+      .onConflict('code')
+      .ignore();
     for (const type of EXCEPTION_TYPES) {
       await upsertPolicy(trx, {
         type,
         severity: null,
         line: null,
         ladder: [
-          { targetRole: DEFAULT_RESPONSIBLE_ROLE[type], channels: ['email'], ackTimeoutSeconds: 5 * 60 },
+          {
+            targetRole: DEFAULT_RESPONSIBLE_ROLE[type],
+            channels: ['sms', 'email'],
+            ackTimeoutSeconds: 5 * 60,
+          },
           { targetRole: 'supervisor', channels: ['email'], ackTimeoutSeconds: 10 * 60 },
           { targetRole: 'plant_manager', channels: ['email'], ackTimeoutSeconds: 20 * 60 },
         ],

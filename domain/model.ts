@@ -38,6 +38,8 @@ export const EVENT_TYPES = [
   'task_opened',
   'notified',
   'notification_failed',
+  'notification_delivered',
+  'sms_received',
   'escalated',
   'escalation_skipped',
   'acked',
@@ -88,6 +90,17 @@ export type JobRole = (typeof JOB_ROLES)[number];
 
 export const CHANNELS = ['email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/** Languages Andon writes messages in. */
+export const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/**
+ * Roster overrides: `cover` replaces whoever is rostered for the role on the line for its period;
+ * `on_call` is paged when nobody is rostered on the running shift.
+ */
+export const OVERRIDE_KINDS = ['cover', 'on_call'] as const;
+export type OverrideKind = (typeof OVERRIDE_KINDS)[number];
 
 export const NOTIFICATION_STATUSES = ['queued', 'sent', 'delivered', 'failed'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];

@@ -41,6 +41,40 @@ const schema = z.object({
     z.coerce.number().int().min(0).max(600_000).default(0),
   ),
   ANDON_WORKFLOW_BUNDLE: optionalString,
+  ANDON_LINK_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(16, 'ANDON_LINK_SECRET must be at least 16 characters').optional(),
+  ),
+  ANDON_LINK_TTL_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 24 * 3600)
+      .default(24 * 3600),
+  ),
+  TWILIO_ACCOUNT_SID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC + 32 hex digits)')
+      .optional(),
+  ),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_FROM: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800000000')
+      .optional(),
+  ),
+  TWILIO_API_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  ANDON_SESSION_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(32, 'ANDON_SESSION_SECRET must be at least 32 characters').optional(),
+  ),
+
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
@@ -49,13 +83,15 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+const TWILIO_KEYS = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
+
 /** Every environment variable Andon reads. */
 export const CONFIG_KEYS = Object.keys(schema.shape) as Array<keyof Config>;
 
 /** What each separate process needs set (`npm start` needs nothing: it embeds the rest). */
 export const REQUIRED_ENV = {
-  api: ['DATABASE_URL', 'TEMPORAL_ADDRESS'],
-  worker: ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'ANDON_PUBLIC_URL'],
+  api: ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ANDON_LINK_SECRET'],
+  worker: ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'ANDON_PUBLIC_URL', 'ANDON_LINK_SECRET'],
   migrate: ['DATABASE_URL'],
 } as const satisfies Record<string, Array<keyof Config>>;
 
@@ -64,6 +100,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`invalid configuration:\n${problems}`);
+  }
+  const twilioSet = TWILIO_KEYS.filter((k) => parsed.data[k] !== undefined);
+  if (twilioSet.length > 0 && twilioSet.length < TWILIO_KEYS.length) {
+    const missing = TWILIO_KEYS.filter((k) => parsed.data[k] === undefined);
+    throw new Error(
+      `invalid configuration:\n  ${missing.join(', ')}: set all of ${TWILIO_KEYS.join(', ')} to send SMS through Twilio, or none`,
+    );
   }
   return parsed.data;
 }

@@ -2,6 +2,8 @@
  * Wires Andon's parts together: database, Temporal worker, API. Used by every entry point in bin/
  * and by the tests, so what is tested is what runs.
  */
+import { randomBytes } from 'node:crypto';
+import { CaseEventBus } from '../api/web/live.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
@@ -11,11 +13,13 @@ import type { ErpAdapter } from '../activities/erp/types.js';
 import { createActivities } from '../activities/index.js';
 import type { MailCatcher } from '../activities/notify/mail-catcher.js';
 import type { Mailer } from '../activities/notify/mailer.js';
+import { RecordingSms, type SmsSender } from '../activities/notify/sms.js';
 import { createApp } from '../api/app.js';
 import { createTemporalEngine } from '../api/engine.js';
 import { startReconciler } from '../api/reconciler.js';
 import { ensureApiKey } from '../db/apiKeys.js';
 import { createDb, migrate, type Db } from '../db/index.js';
+import { createLinkSigner } from './links.js';
 import type { Logger } from './logger.js';
 import { createWorker } from './worker.js';
 
@@ -44,6 +48,19 @@ export interface AndonOptions {
   timeZone?: string;
   /** The in-process mail catcher, when no real SMTP server is configured: shown at /api/v1/dev/mail. */
   devMail?: MailCatcher;
+  /** SMS transport of the worker; default: a recording one (also listed at /api/v1/dev/sms as devSms). */
+  sms?: SmsSender;
+  /** The recording SMS transport (Twilio unset): its messages are listed at GET /api/v1/dev/sms. */
+  devSms?: RecordingSms;
+  /** TWILIO_AUTH_TOKEN: checks the signatures of Twilio's webhooks (none: the webhooks answer 403). */
+  twilioAuthToken?: string;
+  /** Secret of the signed action links (ANDON_LINK_SECRET); without it a random one (links end at restart). */
+  linkSecret?: string;
+  linkTtlSeconds?: number;
+  /** The clock rosters and links are read with; default real time (tests pass their own). */
+  now?: () => Date;
+  /** Secret signing web sessions; without it a random one is made (sessions end at restart). */
+  sessionSecret?: string;
 }
 
 export interface Andon {
@@ -75,6 +92,17 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
       await ensureApiKey(db, { name: 'bootstrap admin', role: 'admin', plaintext: o.bootstrapAdminKey });
 
     let url: string | null = null;
+    if (!o.linkSecret)
+      o.logger.warn(
+        'ANDON_LINK_SECRET is not set: action links are signed with a random key and end at restart',
+      );
+    const now = o.now ?? (() => new Date());
+    const links = createLinkSigner(o.linkSecret ?? randomBytes(32).toString('base64url'), {
+      ttlSeconds: o.linkTtlSeconds ?? 24 * 3600,
+      now,
+    });
+    const sms = o.sms ?? o.devSms ?? new RecordingSms();
+    const publicUrl = (): string => o.publicUrl ?? url ?? 'http://localhost:3000';
     if (o.runApi) {
       const connection = Connection.lazy({ address: o.temporalAddress });
       stops.push(() => connection.close());
@@ -88,11 +116,24 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         ...(o.reconcileIntervalMs ? { intervalMs: o.reconcileIntervalMs } : {}),
       });
       stops.push(async () => reconciler.stop());
+      const events = await CaseEventBus.start(o.databaseUrl, o.logger);
+      stops.push(() => events.close());
+      if (!o.sessionSecret)
+        o.logger.warn(
+          'ANDON_SESSION_SECRET is not set: web sessions are signed with a random key and end at restart',
+        );
       const app = createApp({
+        web: { sessionSecret: o.sessionSecret ?? randomBytes(32).toString('base64url'), events },
+
         db,
         engine,
         logger: o.logger,
         ...(o.devMail ? { devMail: o.devMail } : {}),
+        ...(o.devSms ? { devSms: o.devSms } : o.sms instanceof RecordingSms ? { devSms: o.sms } : {}),
+        links,
+        now,
+        publicUrl,
+        ...(o.twilioAuthToken ? { twilioAuthToken: o.twilioAuthToken } : {}),
         ...(o.timeZone ? { timeZone: o.timeZone } : {}),
         temporalReady: () =>
           connection.withDeadline(Date.now() + 2000, async () => {
@@ -129,8 +170,12 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
           db,
           mailer: o.mailer,
           erp: o.erp ?? createSimulatorErp(db, { latencyAfterWriteMs: o.erpLatencyMs ?? 0 }),
-          publicUrl: o.publicUrl ?? url ?? 'http://localhost:3000',
+          publicUrl: publicUrl(),
           logger: o.logger,
+          sms,
+          links,
+          now,
+          ...(o.timeZone ? { timeZone: o.timeZone } : {}),
         }),
         ...(o.workflowBundleCode ? { workflowBundleCode: o.workflowBundleCode } : {}),
       });

@@ -20,6 +20,7 @@ import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
 import { freePort, startDevServer } from '../lib/temporal-dev-server.js';
 import { workflowsPath } from '../lib/worker.js';
 import { testNamespace } from '../test/helpers/namespace.js';
+import { ensureChromium } from './chromium.js';
 import { ensureTemporalCli } from './temporal-cli.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -81,6 +82,11 @@ async function main(): Promise<number> {
       namespaces: files.map((f) => testNamespace(f)),
     });
     cleanups.push(() => temporal.stop());
+
+    if (files.some((f) => f.endsWith('web.test.ts'))) {
+      console.log('» Chromium');
+      ensureChromium((m) => console.log(m));
+    }
 
     console.log('» PostgreSQL');
     let pgAdminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -109,6 +109,12 @@ describe('npm start (embedded defaults)', () => {
       return r.body.messages.find((m) => m.subject.includes(`#${id}`));
     }, 'the demo mail');
     assert.deepEqual(mail.to, ['li.wei@plant.example']); // the seeded L1 maintenance technician
+    const sms = await eventually(async () => {
+      const r = await call<{ messages: Array<{ to: string; body: string }> }>('GET', '/api/v1/dev/sms');
+      return r.body.messages.find((m) => m.body.includes(`#${id} `));
+    }, 'the demo SMS (recorded: Twilio is not configured)');
+    assert.equal(sms.to, '+8613800000003');
+    assert.match(sms.body, new RegExp(`A ${id} `));
     await eventually(async () => {
       const t = await call<{ events: Array<{ type: string }> }>('GET', `/api/v1/cases/${id}/timeline`);
       return t.body.events.some((e) => e.type === 'notified');

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { caseApi, type CaseJson } from './helpers/cases.js';
-import { startHarness, type Harness } from './helpers/harness.js';
+import { startHarness, TEST_LINK_SECRET, type Harness } from './helpers/harness.js';
 import { eventually } from './helpers/wait.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,6 +29,7 @@ function startWorker(env: Record<string, string> = {}): Promise<ChildProcess> {
       ANDON_TASK_QUEUE: h.taskQueue,
       SMTP_URL: h.mail.url,
       ANDON_PUBLIC_URL: h.url,
+      ANDON_LINK_SECRET: TEST_LINK_SECRET,
       LOG_LEVEL: 'info',
       ...env,
     },

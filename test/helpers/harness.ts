@@ -10,6 +10,9 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { MailCatcher } from '../../activities/notify/mail-catcher.js';
 import { createSmtpMailer, type Mailer } from '../../activities/notify/mailer.js';
+import { createTwilioSms, RecordingSms } from '../../activities/notify/sms.js';
+import { createLinkSigner, type LinkSigner } from '../../lib/links.js';
+import { TwilioFake } from './twilio-fake.js';
 import { seedErpSimulator } from '../../activities/erp/demo-data.js';
 import { createSimulatorErp } from '../../activities/erp/simulator.js';
 import type { ErpDocument } from '../../activities/erp/types.js';
@@ -37,6 +40,16 @@ export interface Harness {
   db: Db;
   url: string;
   mail: MailCatcher;
+  /** SMS: the local Twilio fake (option `twilio`), else null. */
+  twilio: TwilioFake | null;
+  /** SMS recorded in-process when Twilio is not used. */
+  sms: RecordingSms | null;
+  /** Signs links with the harness's secret and clock (to forge, expire or build them in tests). */
+  links: LinkSigner;
+  /** Twilio account and token the harness is configured with (for genuine webhook signatures). */
+  twilioAccount: { sid: string; token: string; from: string };
+  /** Turns the SMTP server "off" (mail goes to a port nobody listens on) or back on. */
+  smtpDown(down: boolean): void;
   keys: Record<ApiRole, string>;
   temporalAddress: string;
   /** A Temporal client on the harness's namespace (for describe, history, …). */
@@ -52,6 +65,7 @@ export interface Harness {
   addPerson(p: {
     name: string;
     email?: string | null;
+    phone?: string | null;
     locale?: 'en' | 'zh-CN';
     roles: Array<{ role: JobRole; line?: string | null }>;
   }): Promise<number>;
@@ -85,7 +99,20 @@ export interface HarnessOptions {
   worker?: boolean;
   /** Simulator ERP: delay after each write before answering. */
   erpLatencyMs?: number;
+  /** Send SMS with the real twilio SDK to a local fake of its Messages endpoint. */
+  twilio?: boolean;
+  /** The clock rosters and links are read with. */
+  now?: () => Date;
+  /** Lifetime of action links (default one day). */
+  linkTtlSeconds?: number;
 }
+
+export const TEST_LINK_SECRET = 'test-link-secret-0123456789abcdef';
+export const TEST_TWILIO = {
+  sid: `AC${'0123456789abcdef'.repeat(2)}`,
+  token: 'test-twilio-auth-token-0123456789',
+  from: '+15005550006',
+};
 
 export async function startHarness(testFile: string, options: HarnessOptions = {}): Promise<Harness> {
   if (!runtimeInstalled) {
@@ -129,8 +156,37 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
   const mail = new MailCatcher();
   await mail.listen();
   cleanups.push(() => mail.close());
-  const mailer = createSmtpMailer(mail.url, 'Andon <andon@test.local>', { timeoutMs: 5000 });
-  cleanups.push(async () => mailer.close());
+  const liveMailer = createSmtpMailer(mail.url, 'Andon <andon@test.local>', { timeoutMs: 5000 });
+  cleanups.push(async () => liveMailer.close());
+  // Nothing listens on this port: nodemailer gets a real "connection refused".
+  const deadMailer = createSmtpMailer(`smtp://127.0.0.1:${await freePort()}`, 'Andon <andon@test.local>', {
+    timeoutMs: 2000,
+  });
+  cleanups.push(async () => deadMailer.close());
+  let smtpIsDown = false;
+  const mailer: Mailer = {
+    send: (m) => (smtpIsDown ? deadMailer : liveMailer).send(m),
+    close: () => undefined,
+  };
+
+  let twilioFake: TwilioFake | null = null;
+  let recordingSms: RecordingSms | null = null;
+  if (options.twilio) {
+    twilioFake = new TwilioFake();
+    await twilioFake.listen();
+    cleanups.push(() => twilioFake!.close());
+  } else {
+    recordingSms = new RecordingSms();
+  }
+  const sms = twilioFake
+    ? createTwilioSms({
+        accountSid: TEST_TWILIO.sid,
+        authToken: TEST_TWILIO.token,
+        from: TEST_TWILIO.from,
+        apiBaseUrl: twilioFake.url,
+      })
+    : recordingSms!;
+  const now = options.now ?? (() => new Date());
 
   const bundleFile = process.env.ANDON_TEST_WORKFLOW_BUNDLE;
   const workflowBundleCode = bundleFile ? readFileSync(bundleFile, 'utf8') : undefined;
@@ -142,12 +198,20 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     taskQueue,
     logger,
     reconcileIntervalMs: 500,
+    sessionSecret: 'test-session-secret-0123456789abcdef',
+
+    linkSecret: TEST_LINK_SECRET,
+    linkTtlSeconds: options.linkTtlSeconds ?? 24 * 3600,
+    now,
+    twilioAuthToken: TEST_TWILIO.token,
     ...(workflowBundleCode ? { workflowBundleCode } : {}),
   };
   const andon = await startAndon({
     ...base,
     temporalAddress,
     mailer,
+    sms,
+    ...(recordingSms ? { devSms: recordingSms } : {}),
     runWorker: options.worker ?? true,
     runApi: true,
     ...(options.erpLatencyMs ? { erpLatencyMs: options.erpLatencyMs } : {}),
@@ -171,6 +235,13 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     db,
     url,
     mail,
+    twilio: twilioFake,
+    sms: recordingSms,
+    links: createLinkSigner(TEST_LINK_SECRET, { ttlSeconds: options.linkTtlSeconds ?? 24 * 3600, now }),
+    twilioAccount: TEST_TWILIO,
+    smtpDown(down) {
+      smtpIsDown = down;
+    },
     keys,
     temporalAddress,
     temporal,
@@ -203,6 +274,7 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
           name: p.name,
           email: p.email === undefined ? `${p.name.toLowerCase().replace(/\W+/g, '.')}@test.local` : p.email,
           locale: p.locale ?? 'en',
+          phone: p.phone ?? null,
         })
         .returning('id');
       for (const r of p.roles)
