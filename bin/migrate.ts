@@ -1,5 +1,8 @@
 /** Brings the database schema up to date: `DATABASE_URL=… npm run migrate [-- --seed-demo]`. */
+import { seedErpSimulator } from '../activities/erp/demo-data.js';
 import { createDb, migrate } from '../db/index.js';
+import { applyPlantTimeZone } from '../db/plant-zone.js';
+
 import { seedDemoPlant } from '../db/seed.js';
 import { REQUIRED_ENV } from '../lib/config.js';
 import { boot } from './common.js';
@@ -9,7 +12,11 @@ const db = createDb(config.DATABASE_URL!);
 try {
   const applied = await migrate(db);
   logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema already up to date');
-  if (process.argv.includes('--seed-demo') && (await seedDemoPlant(db))) logger.info('demo plant seeded');
+  await applyPlantTimeZone(db, config.ANDON_TIMEZONE, logger);
+  if (process.argv.includes('--seed-demo')) {
+    if (await seedDemoPlant(db)) logger.info('demo plant seeded');
+    await seedErpSimulator(db);
+  }
 } catch (err) {
   logger.fatal({ err }, 'migration failed');
   process.exitCode = 1;

@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { seedErpSimulator } from '../activities/erp/demo-data.js';
+import { applyPlantTimeZone } from '../db/plant-zone.js';
+
 import { MailCatcher } from '../activities/notify/mail-catcher.js';
 import { createSmtpMailer } from '../activities/notify/mailer.js';
 import { smsFromConfig } from '../activities/notify/sms.js';
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
     if (await seedDemoPlant(andon.db))
       logger.info('seeded the demo plant (people, roles, escalation policies)');
     await seedErpSimulator(andon.db);
+    await applyPlantTimeZone(andon.db, config.ANDON_TIMEZONE, logger);
     const keys = await ensureDemoKeys(andon.db, dataDir);
     const login = await ensureDemoLogins(andon.db, dataDir);
 
