@@ -122,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
         sessionSecret: deps.web.sessionSecret,
         ...(deps.web.events ? { events: deps.web.events } : {}),
         ...(deps.devMail ? { devMail: deps.devMail } : {}),
+        ...(deps.devSms ? { devSms: deps.devSms } : {}),
       }),
     );
   }

@@ -146,6 +146,13 @@ describe('web UI', () => {
     }
   });
 
+  it('shows the mail Andon sent in the dev outbox', async () => {
+    const id = await caseApi(h).open('order_delay');
+    await h.mail.waitFor((m) => new RegExp(`#${id}(?!\\d)`).test(m.subject));
+    await page.goto(`${h.url}/outbox`);
+    assert.ok((await page.locator('article.mail strong', { hasText: `#${id}` }).count()) >= 1);
+  });
+
   it('refuses a cross-site form post', async () => {
     const res = await fetch(`${h.url}/logout`, {
       method: 'POST',

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { MailCatcher } from '../../activities/notify/mail-catcher.js';
+import type { RecordingSms } from '../../activities/notify/sms.js';
+
 import { getCase, notificationsForCase, timeline, type CaseRecord } from '../../db/cases.js';
 import type { Db } from '../../db/index.js';
 import { boardQuery, summaryReport } from '../../db/reports.js';
@@ -42,6 +44,7 @@ export interface WebDeps {
   sessionSecret: string;
   events?: CaseEventBus;
   devMail?: MailCatcher;
+  devSms?: RecordingSms;
 }
 
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
@@ -775,14 +778,11 @@ export function webRoutes(deps: WebDeps): Router {
   r.get('/outbox', need('staff'), async (req, res) => {
     const l = lang(req);
     const mail = deps.devMail?.messages.slice(-100).reverse() ?? null;
-    send(
-      req,
-      res,
-      t(l, 'outbox'),
+    const sms = deps.devSms?.messages.slice(-100).reverse() ?? null;
+    const mailPart =
       mail === null
-        ? html`<h1>${t(l, 'outbox')}</h1>
-            <p>${t(l, 'noCatcher')}</p>`
-        : html`<h1>${t(l, 'mail')}</h1>
+        ? html``
+        : html`<h2>${t(l, 'mail')}</h2>
             ${mail.length === 0 ? html`<p>${t(l, 'nothing')}</p>` : ''}
             ${mail.map(
               (m) =>
@@ -794,7 +794,25 @@ export function webRoutes(deps: WebDeps): Router {
                   </header>
                   <pre>${m.text}</pre>
                 </article>`,
-            )}`,
+            )}`;
+    const smsPart =
+      sms === null
+        ? html``
+        : html`<h2>${t(l, 'sms')}</h2>
+            ${sms.length === 0 ? html`<p>${t(l, 'nothing')}</p>` : ''}
+            ${sms.map(
+              (m) =>
+                html`<article class="mail sms">
+                  <header><small>${m.to} · ${localTime(m.sentAt, timeZone)}</small></header>
+                  <pre>${m.body}</pre>
+                </article>`,
+            )}`;
+    send(
+      req,
+      res,
+      t(l, 'outbox'),
+      html`<h1>${t(l, 'outbox')}</h1>
+        ${mail === null && sms === null ? html`<p>${t(l, 'noCatcher')}</p>` : html`${mailPart}${smsPart}`}`,
       'outbox',
     );
   });

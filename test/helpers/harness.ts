@@ -199,6 +199,7 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     logger,
     reconcileIntervalMs: 500,
     sessionSecret: 'test-session-secret-0123456789abcdef',
+    devMail: mail,
 
     linkSecret: TEST_LINK_SECRET,
     linkTtlSeconds: options.linkTtlSeconds ?? 24 * 3600,
