@@ -4,6 +4,7 @@
  * scanners follow links) and SMS replies (api/routes/twilio.ts). Both go through the case workflow's
  * updates, as the person.
  */
+import { localToInstant } from '../../lib/time.js';
 import express, { Router, type Response } from 'express';
 import { getCase, type CaseRecord } from '../../db/cases.js';
 import type { Db } from '../../db/index.js';
@@ -54,29 +55,9 @@ export async function actAs<K extends keyof CaseUpdates>(
 
 const answerable = (t: TaskView): boolean => t.status === 'open' || t.status === 'acked';
 
-/** Offset (ms) of `timeZone` from UTC at instant `t`. */
-function tzOffset(t: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(t));
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - t;
-}
-
 /** `YYYY-MM-DDTHH:mm` as read on a clock in `timeZone` → ISO 8601 UTC. */
 export function localToIso(local: string, timeZone: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local)) return null;
-  const guess = Date.parse(`${local}Z`);
-  if (Number.isNaN(guess)) return null;
-  const first = guess - tzOffset(guess, timeZone);
-  return new Date(guess - tzOffset(first, timeZone)).toISOString();
+  return local.includes('T') ? (localToInstant(local, timeZone)?.toISOString() ?? null) : null;
 }
 
 const T = {

@@ -1,6 +1,7 @@
 /** /api/v1/reports: the supervisors' KPI summary, as JSON or CSV. */
 import { Router } from 'express';
 import { z } from 'zod';
+import { localToInstant } from '../../lib/time.js';
 import type { Db } from '../../db/index.js';
 import {
   GROUP_BYS,
@@ -55,38 +56,10 @@ export const summaryQuery = z.object({
     .optional(),
 });
 
-/** Offset of `tz` from UTC at `instant`, in ms (whole seconds). */
-function zoneOffsetMs(instant: number, tz: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(instant));
-  const part = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const local = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  );
-  return local - Math.floor(instant / 1000) * 1000;
-}
-
 /** The instant a date or date-time stands for: a bare date is local midnight in `tz`. */
 export function instantOf(value: string, tz: string): Date {
   if (!isoDate.safeParse(value).success) return new Date(value);
-  const guess = Date.parse(`${value}T00:00:00Z`);
-  // two passes: the offset at the first estimate may differ (DST) from the one at the answer
-  const first = guess - zoneOffsetMs(guess, tz);
-  return new Date(guess - zoneOffsetMs(first, tz));
+  return localToInstant(value, tz)!;
 }
 
 const CSV_COLUMNS: ReadonlyArray<readonly [string, (g: SummaryGroup) => string | number | null]> = [

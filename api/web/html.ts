@@ -1,4 +1,5 @@
 /** HTML building for the server-rendered pages: escaping by default, a shared layout, local times. */
+import { formatLocal } from '../../lib/time.js';
 import type { Lang } from './i18n.js';
 import { t } from './i18n.js';
 import type { WebUser } from './session.js';
@@ -36,17 +37,7 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
 /** A timestamp in the plant's time zone, e.g. 2026-11-24 14:05:09. */
 export function localTime(iso: string | Date | null | undefined, timeZone: string): string {
   if (!iso) return '—';
-  const d = typeof iso === 'string' ? new Date(iso) : iso;
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(d);
+  return formatLocal(typeof iso === 'string' ? new Date(iso) : iso, timeZone);
 }
 
 export function duration(seconds: number | null | undefined): string {

@@ -14,6 +14,7 @@ import type { Db } from '../../db/index.js';
 import { boardQuery, summaryReport } from '../../db/reports.js';
 import { EXCEPTION_TYPE_LABELS, JOB_ROLES, type ExceptionType } from '../../domain/model.js';
 import type { Logger } from '../../lib/logger.js';
+import { localToInstant } from '../../lib/time.js';
 import type { Actor } from '../../workflows/messages.js';
 import {
   ActionRefused,
@@ -490,7 +491,9 @@ export function webRoutes(deps: WebDeps): Router {
         for (const [k, v] of Object.entries(b)) {
           if (!k.startsWith('data.') || !v) continue;
           // datetime-local has no zone: it is the plant's local time.
-          data[k.slice(5)] = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? zonedToIso(v, timeZone) : v;
+          data[k.slice(5)] = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v)
+            ? (localToInstant(v, timeZone)?.toISOString() ?? v)
+            : v;
         }
         return b.option
           ? ['decide', { actor, option: b.option, data, ...(b.taskKey ? { taskKey: b.taskKey } : {}) }]
@@ -824,23 +827,4 @@ const ninetyDaysAgo = (): Date => new Date(Date.now() - 90 * 24 * 3600_000);
 
 function pct(v: number | null): string {
   return v === null ? '—' : `${(v * 100).toFixed(1)}%`;
-}
-
-/** A local date-time without zone (from a datetime-local input) in `timeZone`, as ISO 8601 UTC. */
-export function zonedToIso(local: string, timeZone: string): string {
-  const asUtc = new Date(`${local}:00Z`);
-  // The zone's offset at that moment: format the UTC instant in the zone and compare.
-  const parts = new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  })
-    .format(asUtc)
-    .replace(' ', 'T');
-  const offsetMs = new Date(`${parts}:00Z`).getTime() - asUtc.getTime();
-  return new Date(asUtc.getTime() - offsetMs).toISOString();
 }
