@@ -6,6 +6,8 @@ import type { LinkSigner } from '../lib/links.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../lib/logger.js';
 import { authenticate, requireRole } from './auth.js';
+import { createMetrics } from './metrics.js';
+
 import type { CaseEngine } from './engine.js';
 import { HttpProblem, problemHandler, sendProblem } from './problem.js';
 import { caseRoutes } from './routes/cases.js';
@@ -45,10 +47,16 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const metrics = createMetrics(deps.db);
+  app.use(metrics.middleware);
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   app.get('/readyz', async (_req, res) => {
@@ -92,7 +100,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     '/api/v1',
     authenticate(deps.db),
-    caseRoutes(deps),
+    caseRoutes({ ...deps, metrics }),
     catalogRoutes(deps),
     reportRoutes(deps),
     peopleRoutes(deps),

@@ -425,4 +425,18 @@ describe('authentication and roles', () => {
     const ready = await h.api<{ status: string }>('GET', '/readyz', { key: null });
     assert.equal(ready.status, 200);
   });
+
+  it('exposes Prometheus metrics: requests by route, cases opened and active', async () => {
+    const res = await fetch(`${h.url}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
+    const text = await res.text();
+    assert.match(text, /andon_cases_opened_total\{type="order_delay"\} [1-9]/);
+    assert.match(text, /andon_cases_active\{type="[a-z_]+",status="(open|acknowledged)"\} [1-9]/);
+    assert.match(
+      text,
+      /andon_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/cases",status="201"\} [1-9]/,
+    );
+    assert.match(text, /andon_process_cpu_user_seconds_total/);
+  });
 });

@@ -18,6 +18,8 @@ import { EXCEPTION_TYPE_LABELS } from '../../domain/model.js';
 import { shiftAt } from '../../domain/shifts.js';
 import { mesEventAllowed } from '../../domain/sop.js';
 import type { Logger } from '../../lib/logger.js';
+import type { Metrics } from '../metrics.js';
+
 import { actorRef, type CaseState } from '../../workflows/messages.js';
 import { actorOf, requireRole } from '../auth.js';
 import {
@@ -52,6 +54,7 @@ export interface CaseRoutesDeps {
   logger: Logger;
   /** IANA time zone of the plant: shifts are local. */
   timeZone?: string;
+  metrics?: Metrics;
 }
 
 const detailsOf = (b: CreateCaseBody): Record<string, unknown> => {
@@ -96,7 +99,7 @@ function requireJsonBody(req: Request): void {
   }
 }
 
-export function caseRoutes({ db, engine, logger, timeZone = 'UTC' }: CaseRoutesDeps): Router {
+export function caseRoutes({ db, engine, logger, timeZone = 'UTC', metrics }: CaseRoutesDeps): Router {
   const r = Router();
 
   const loadCase = async (req: Request): Promise<CaseRecord> => {
@@ -147,6 +150,7 @@ export function caseRoutes({ db, engine, logger, timeZone = 'UTC' }: CaseRoutesD
         logger.warn({ caseId: record.id, err: err.message }, 'case accepted; workflow start deferred');
       }
     }
+    if (created) metrics?.casesOpened.inc({ type: record.type });
     const status = !created ? 200 : current.status === 'pending_start' ? 202 : 201;
     res.status(status).location(`/api/v1/cases/${record.id}`).json(withLive(current, null));
   });

@@ -1,0 +1,56 @@
+/**
+ * Prometheus metrics at GET /metrics: process defaults, HTTP request durations by route, and the
+ * case figures a plant watches (open cases by type and status, read from the database on scrape).
+ */
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from '../db/index.js';
+
+export interface Metrics {
+  registry: Registry;
+  /** Times each request by method, route pattern and status. */
+  middleware: RequestHandler;
+  casesOpened: Counter<'type'>;
+}
+
+export function createMetrics(db: Db): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'andon_' });
+  const http = new Histogram({
+    name: 'andon_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const casesOpened = new Counter({
+    name: 'andon_cases_opened_total',
+    help: 'Cases opened through this API process, by type',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'andon_cases_active',
+    help: 'Cases not yet closed or cancelled, by type and status',
+    labelNames: ['type', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows: Array<{ type: string; status: string; n: string }> = await db('cases')
+        .whereIn('status', ['pending_start', 'open', 'acknowledged', 'resolved'])
+        .groupBy('type', 'status')
+        .select('type', 'status', db.raw('count(*) as n'));
+      for (const r of rows) this.set({ type: r.type, status: r.status }, Number(r.n));
+    },
+  });
+  const middleware: RequestHandler = (req, res, next) => {
+    const end = http.startTimer({ method: req.method });
+    res.on('finish', () => {
+      // The route pattern, not the raw path, keeps the label set small (/api/v1/cases/:id).
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      end({ route, status: String(res.statusCode) });
+    });
+    next();
+  };
+  return { registry, middleware, casesOpened };
+}
