@@ -7,6 +7,7 @@ import type { Db } from '../db/index.js';
 import type { Logger } from '../lib/logger.js';
 import { authenticate, requireRole } from './auth.js';
 import { createMetrics } from './metrics.js';
+import { openApiDocument } from './openapi.js';
 
 import type { CaseEngine } from './engine.js';
 import { HttpProblem, problemHandler, sendProblem } from './problem.js';
@@ -53,6 +54,11 @@ export function createApp(deps: AppDeps): Express {
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  const openapi = JSON.stringify(openApiDocument());
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(openapi);
   });
 
   app.get('/metrics', async (_req, res) => {

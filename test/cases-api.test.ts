@@ -426,6 +426,31 @@ describe('authentication and roles', () => {
     assert.equal(ready.status, 200);
   });
 
+  it('publishes an OpenAPI 3.1 document of routes that exist and need a key', async () => {
+    const res = await fetch(`${h.url}/openapi.json`);
+    assert.equal(res.status, 200);
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody?: { content: Record<string, { schema: { oneOf?: unknown[]; anyOf?: unknown[] } }> } }
+        >
+      >;
+    };
+    assert.equal(doc.openapi, '3.1.0');
+    const open = doc.paths['/api/v1/cases']!.post!.requestBody!.content['application/json']!.schema;
+    assert.equal((open.oneOf ?? open.anyOf)?.length, 4);
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(ops)) {
+        const url = path.replace('{id}', '999999').replace('{code}', 'order_delay');
+        const r = await fetch(`${h.url}${url}`, { method: method.toUpperCase() });
+        assert.equal(r.status, 401, `${method.toUpperCase()} ${path} is routed and asks for a key`);
+      }
+    }
+  });
+
   it('exposes Prometheus metrics: requests by route, cases opened and active', async () => {
     const res = await fetch(`${h.url}/metrics`);
     assert.equal(res.status, 200);

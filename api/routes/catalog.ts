@@ -25,7 +25,7 @@ export const sopParamsSchema = z.strictObject({
   historyLimit: z.number().int().min(100, 'at least 100').max(40_000, 'at most 40000').optional(),
 });
 
-const exceptionTypeBody = z.strictObject({
+export const exceptionTypeBody = z.strictObject({
   nameEn: text(100),
   nameZh: text(100),
   description: z.string().max(2000).optional(),
@@ -53,7 +53,7 @@ const ladderLevel = z.strictObject({
   ackTimeoutSeconds: seconds(1, 7 * 24 * 3600),
 });
 
-const policyBody = z.strictObject({
+export const policyBody = z.strictObject({
   type: z.enum(EXCEPTION_TYPES, { message: `must be one of ${EXCEPTION_TYPES.join(', ')}` }),
   severity: z
     .enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` })
