@@ -29,7 +29,7 @@ const services = compose.services;
 const substitute = (v: string | number): string =>
   String(v)
     .replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')
-    .replace(/\$\{[A-Z_]+:\?[^}]*\}/g, 'x'.repeat(24));
+    .replace(/\$\{[A-Z_]+:\?[^}]*\}/g, 'x'.repeat(40));
 
 const andonServices = Object.entries(services).filter(([name]) => name.startsWith('andon-'));
 
