@@ -76,6 +76,12 @@ export interface CaseEngine {
   update<K extends keyof CaseUpdates>(caseId: number, action: K, input: CaseUpdates[K]): Promise<CaseState>;
   /** Live state, or null when the workflow cannot be asked (finished, or Temporal unreachable). */
   state(caseId: number): Promise<CaseState | null>;
+  /**
+   * Waits for the calls under way to settle. Call it before closing the connection: the client
+   * retries an unavailable server on timers, and a retry firing on a closed channel throws outside
+   * any promise (an uncaught exception).
+   */
+  drain(): Promise<void>;
 }
 
 export function createTemporalEngine(
@@ -86,17 +92,32 @@ export function createTemporalEngine(
   const queryTimeout = opts.queryTimeoutMs ?? 2_000;
   const updateTimeout = opts.updateTimeoutMs ?? 30_000;
   const handle = (caseId: number) => client.workflow.getHandle(caseWorkflowId(caseId));
+  const inflight = new Set<Promise<unknown>>();
+  /** Runs a call, remembering it until it settles (see drain). */
+  const tracked = <T>(p: Promise<T>): Promise<T> => {
+    inflight.add(p);
+    void p.then(
+      () => inflight.delete(p),
+      () => inflight.delete(p),
+    );
+    return p;
+  };
 
-  return {
+  const engine: CaseEngine = {
+    async drain() {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
     async start(record) {
       try {
-        await client.withDeadline(Date.now() + startTimeout, () =>
-          client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-            taskQueue: opts.taskQueue,
-            workflowId: caseWorkflowId(record.id),
-            args: [workflowInputFor(record)],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-          }),
+        await tracked(
+          client.withDeadline(Date.now() + startTimeout, () =>
+            client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+              taskQueue: opts.taskQueue,
+              workflowId: caseWorkflowId(record.id),
+              args: [workflowInputFor(record)],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+            }),
+          ),
         );
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) return; // it ran before: nothing to do
@@ -105,8 +126,10 @@ export function createTemporalEngine(
     },
     async update(caseId, action, input) {
       try {
-        return await client.withDeadline(Date.now() + updateTimeout, () =>
-          handle(caseId).executeUpdate(UPDATES[action], { args: [input] }),
+        return await tracked(
+          client.withDeadline(Date.now() + updateTimeout, () =>
+            handle(caseId).executeUpdate(UPDATES[action], { args: [input] }),
+          ),
         );
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
@@ -121,10 +144,13 @@ export function createTemporalEngine(
     },
     async state(caseId) {
       try {
-        return await client.withDeadline(Date.now() + queryTimeout, () => handle(caseId).query(stateQuery));
+        return await tracked(
+          client.withDeadline(Date.now() + queryTimeout, () => handle(caseId).query(stateQuery)),
+        );
       } catch {
         return null;
       }
     },
   };
+  return engine;
 }

@@ -15,14 +15,21 @@ export function startReconciler(deps: {
   graceSeconds?: number;
 }): {
   runOnce(): Promise<number>;
-  stop(): void;
+  /** Stops the timer and waits for a round under way to finish. */
+  stop(): Promise<void>;
 } {
   const interval = deps.intervalMs ?? 5_000;
   let running = false;
+  let current: Promise<number> = Promise.resolve(0);
 
-  async function runOnce(): Promise<number> {
-    if (running) return 0;
+  function runOnce(): Promise<number> {
+    if (running) return Promise.resolve(0);
     running = true;
+    current = round();
+    return current;
+  }
+
+  async function round(): Promise<number> {
     let started = 0;
     try {
       for (const record of await casesPendingStart(deps.db, deps.graceSeconds ?? 2)) {
@@ -46,5 +53,12 @@ export function startReconciler(deps: {
 
   const timer = setInterval(() => void runOnce(), interval);
   timer.unref();
-  return { runOnce, stop: () => clearInterval(timer) };
+  return {
+    runOnce,
+    async stop() {
+      clearInterval(timer);
+      await current;
+    },
+  };
+
 }

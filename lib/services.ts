@@ -73,7 +73,10 @@ export interface Andon {
 
 export async function startAndon(o: AndonOptions): Promise<Andon> {
   const stops: Array<() => Promise<void>> = [];
-  const stopAll = async (): Promise<void> => {
+  let stopping: Promise<void> | null = null;
+  /** Stops everything once, newest first; calling it again waits for the same stop. */
+  const stopAll = (): Promise<void> => (stopping ??= stopInOrder());
+  const stopInOrder = async (): Promise<void> => {
     for (const stop of stops.reverse()) {
       try {
         await stop();
@@ -105,9 +108,13 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
     const publicUrl = (): string => o.publicUrl ?? url ?? 'http://localhost:3000';
     if (o.runApi) {
       const connection = Connection.lazy({ address: o.temporalAddress });
-      stops.push(() => connection.close());
       const engine = createTemporalEngine(new Client({ connection, namespace: o.namespace }), {
         taskQueue: o.taskQueue,
+      });
+      // Calls under way settle first: closing under a pending client retry throws uncaught.
+      stops.push(async () => {
+        await engine.drain();
+        await connection.close();
       });
       const reconciler = startReconciler({
         db,
@@ -115,7 +122,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         logger: o.logger,
         ...(o.reconcileIntervalMs ? { intervalMs: o.reconcileIntervalMs } : {}),
       });
-      stops.push(async () => reconciler.stop());
+      stops.push(() => reconciler.stop());
       const events = await CaseEventBus.start(o.databaseUrl, o.logger);
       stops.push(() => events.close());
       if (!o.sessionSecret)
@@ -124,8 +131,8 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         );
       const app = createApp({
         web: { sessionSecret: o.sessionSecret ?? randomBytes(32).toString('base64url'), events },
-
         db,
+
         engine,
         logger: o.logger,
         ...(o.devMail ? { devMail: o.devMail } : {}),

@@ -291,6 +291,9 @@ describe('delivery', () => {
       return r.body.status === 'open' ? r : null;
     }, 'the case to be started');
     assert.equal(now.body.id, accepted.id);
+    // Shutting down while Temporal is unreachable must be clean too (no uncaught client retries).
+    await cutOff.stop();
+
   });
 });
 

@@ -42,6 +42,28 @@ describe('escalation ladder', () => {
     assert.deepEqual(action, { kind: 'wait_ack_forever' });
   });
 
+  it('pages the top level again as often as the repeat count says', () => {
+    let s = startLadder(ladder);
+    [s] = onAckTimeout(ladder, s, 2);
+    [s] = onAckTimeout(ladder, s, 2);
+    const [r1, a1] = onAckTimeout(ladder, s, 2);
+    assert.deepEqual(a1, { kind: 'page', level: ladder[2], round: 1 });
+    const [r2, a2] = onAckTimeout(ladder, r1, 2);
+    assert.deepEqual(a2, { kind: 'page', level: ladder[2], round: 2 });
+    const [r3, a3] = onAckTimeout(ladder, r2, 2);
+    assert.deepEqual(a3, { kind: 'wait_ack_forever' });
+    assert.equal(r3.exhausted, true);
+  });
+
+  it('does not repeat a top level nobody can be reached at', () => {
+    let s = startLadder(ladder);
+    [s] = onAckTimeout(ladder, s, 3);
+    [s] = onAckTimeout(ladder, s, 3);
+    const [top, action] = afterPage(ladder, s, false, 3);
+    assert.deepEqual(action, { kind: 'wait_ack_forever' });
+    assert.equal(top.exhausted, true);
+  });
+
   it('does nothing further once acknowledged', () => {
     const s = onAck(startLadder(ladder));
     assert.deepEqual(onAckTimeout(ladder, s)[1], { kind: 'done' });

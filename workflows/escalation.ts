@@ -1,7 +1,8 @@
 /**
  * The escalation ladder as a pure state machine: no Temporal, no I/O, so it is unit-testable.
  * The workflow feeds it what happened (a page went out, nobody could be paged, the ack timer fired,
- * someone acknowledged, the resolve SLA was missed) and it answers what to do next.
+ * someone acknowledged) and it answers what to do next. (A missed resolve SLA pages the top level
+ * directly: see watchSla in engine.ts.)
  */
 import type { LadderLevel } from '../domain/model.js';
 
@@ -24,11 +25,6 @@ export type LadderAction =
 export function startLadder(ladder: readonly LadderLevel[]): LadderState {
   if (ladder.length === 0) throw new Error('an escalation ladder needs at least one level');
   return { level: 0, acked: false, exhausted: false, round: 0 };
-}
-
-/** The first action of a fresh ladder: page level 0. */
-export function firstPage(ladder: readonly LadderLevel[]): LadderAction {
-  return { kind: 'page', level: ladder[0]!, round: 0 };
 }
 
 /** What to do after paging the current level (`paged` = somebody could be reached). */
@@ -58,15 +54,6 @@ export function onAckTimeout(
 
 export function onAck(s: LadderState): LadderState {
   return { ...s, acked: true };
-}
-
-/** The resolve SLA was missed: jump straight to the top level. */
-export function toTop(ladder: readonly LadderLevel[], s: LadderState): [LadderState, LadderAction] {
-  const top = ladder.length - 1;
-  return [
-    { ...s, level: top, exhausted: false, round: 0 },
-    { kind: 'page', level: ladder[top]!, round: 0 },
-  ];
 }
 
 function escalate(
