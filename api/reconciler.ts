@@ -60,5 +60,4 @@ export function startReconciler(deps: {
       await current;
     },
   };
-
 }

@@ -293,7 +293,6 @@ describe('delivery', () => {
     assert.equal(now.body.id, accepted.id);
     // Shutting down while Temporal is unreachable must be clean too (no uncaught client retries).
     await cutOff.stop();
-
   });
 });
 
