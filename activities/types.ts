@@ -2,8 +2,9 @@
  * The activity contract the case workflow calls. Kept free of implementation imports so that
  * workflows can `import type` it without pulling I/O into the workflow bundle.
  */
-import type { CaseStatus, EventType, JobRole, LadderLevel } from '../domain/model.js';
-import type { DecisionOption, TaskResult } from '../domain/sop.js';
+import type { LadderLevel } from '../domain/contracts/policy.js';
+import type { DecisionOption, TaskResult } from '../domain/contracts/tasks.js';
+import type { CaseStatus, EventType, JobRole } from '../domain/model.js';
 import type { CaseWorkflowInput, TaskStatus } from '../workflows/types.js';
 import type { Disposition, ErpDocument, StockLevel } from './erp/types.js';
 

@@ -23,18 +23,11 @@ import {
   reopenUpdate,
   resolveUpdate,
   stateQuery,
-  type AckInput,
-  type CancelInput,
   type CaseState,
-  type CloseInput,
-  type CommentInput,
-  type DecideInput,
-  type EtaInput,
-  type MesEventInput,
-  type ReassignInput,
-  type ReopenInput,
-  type ResolveInput,
 } from '../workflows/messages.js';
+import type { CaseUpdates } from '../domain/contracts/actions.js';
+
+export type { CaseUpdates } from '../domain/contracts/actions.js';
 
 /** The workflow refused the action (its validator said no); the message is for people. */
 export class ActionRefused extends Error {}
@@ -42,20 +35,6 @@ export class ActionRefused extends Error {}
 export class EngineUnavailable extends Error {}
 /** The case's workflow has finished: nothing more can be done to it. */
 export class CaseFinished extends Error {}
-
-/** Every action a running case takes, with its input. */
-export interface CaseUpdates {
-  ack: AckInput;
-  decide: DecideInput;
-  eta: EtaInput;
-  comment: CommentInput;
-  reassign: ReassignInput;
-  resolve: ResolveInput;
-  close: CloseInput;
-  cancel: CancelInput;
-  reopen: ReopenInput;
-  mesEvent: MesEventInput;
-}
 
 const UPDATES: { [K in keyof CaseUpdates]: UpdateDefinition<CaseState, [CaseUpdates[K]]> } = {
   ack: ackUpdate,

@@ -3,22 +3,21 @@
  * validate with, so it cannot drift from what the API accepts.
  */
 import { z } from 'zod';
-import { exceptionTypeBody, policyBody } from './routes/catalog.js';
-import { summaryQuery } from './routes/reports.js';
 import {
   ackBody,
   cancelBody,
   closeBody,
   commentBody,
-  createCaseBody,
   decisionBody,
   etaBody,
-  listCasesQuery,
   mesEventBody,
   reassignBody,
   reopenBody,
   resolveBody,
-} from './schemas.js';
+} from '../domain/contracts/actions.js';
+import { createCaseBody, listCasesQuery } from '../domain/contracts/case.js';
+import { exceptionTypeBody, policyBody } from '../domain/contracts/policy.js';
+import { summaryQuery } from '../domain/contracts/reports.js';
 
 type JsonSchema = Record<string, unknown>;
 

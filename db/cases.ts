@@ -1,5 +1,6 @@
 /** Cases, their timeline and their notifications: the system of record people and reports read. */
-import type { CaseStatus, EventType, ExceptionType, PolicySnapshot, Severity } from '../domain/model.js';
+import type { PolicySnapshot } from '../domain/contracts/policy.js';
+import type { CaseStatus, EventType, ExceptionType, Severity } from '../domain/model.js';
 import type { CaseWorkflowInput } from '../workflows/types.js';
 import type { Db } from './index.js';
 

@@ -1,12 +1,6 @@
 /** Escalation policies: the most specific row for (type, severity, line) wins. */
-import {
-  DEFAULT_RESPONSIBLE_ROLE,
-  type ExceptionType,
-  type LadderLevel,
-  type PolicySnapshot,
-  type Severity,
-} from '../domain/model.js';
-import type { SopParams } from '../domain/sop.js';
+import type { LadderLevel, PolicySnapshot, SopParams } from '../domain/contracts/policy.js';
+import { DEFAULT_RESPONSIBLE_ROLE, type ExceptionType, type Severity } from '../domain/model.js';
 import type { Db } from './index.js';
 
 /** Used when no policy row matches: responsible role → supervisor → plant manager, by email. */

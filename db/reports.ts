@@ -11,12 +11,12 @@
  * Grouping by period in a time zone other than the rollup's cannot use day cells; it falls back to
  * the raw rows (correct, slower). Closure times are whole seconds (floor); means are exact.
  */
+import { GROUP_BYS, PERIODS } from '../domain/contracts/reports.js';
 import { ACTIVE_STATUSES, type CaseStatus, type ExceptionType, type Severity } from '../domain/model.js';
 import type { Db } from './index.js';
 
-export const GROUP_BYS = ['none', 'type', 'line', 'shift', 'person', 'period'] as const;
+export { GROUP_BYS, PERIODS };
 export type GroupBy = (typeof GROUP_BYS)[number];
-export const PERIODS = ['day', 'week', 'month'] as const;
 export type Period = (typeof PERIODS)[number];
 
 export interface SummaryFilters {

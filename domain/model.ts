@@ -1,5 +1,3 @@
-import type { SopParams } from './sop.js';
-
 /**
  * The Andon domain vocabulary: one place for case states, event types, exception types,
  * severities and roles. Pure data and types only — imported by workflows, activities and the API.
@@ -108,26 +106,19 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 export const TASK_STATUSES = ['open', 'acked', 'done', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-/** One rung of an escalation ladder. */
-export interface LadderLevel {
-  level: number;
-  targetRole: JobRole;
-  channels: Channel[];
-  ackTimeoutSeconds: number;
-}
+/** MES event kinds. Some clear the case, depending on its type (see each SOP's `clearingEvents`). */
+export const MES_EVENT_KINDS = [
+  'progress',
+  'cleared',
+  'material_received',
+  'equipment_running',
+  'back_on_track',
+] as const;
+export type MesEventKind = (typeof MES_EVENT_KINDS)[number];
 
-/** The policy a case runs with, snapshotted into the workflow input when the case opens. */
-export interface PolicySnapshot {
-  policyId: number | null;
-  ladder: LadderLevel[];
-  resolveSlaSeconds: number;
-  /** Times the top level is paged again when it does not acknowledge (0: once). */
-  repeatCount?: number;
-  /** A resolved or closed case reopens itself within this window; later, a linked recurrence opens. */
-  reopenWindowSeconds?: number;
-  /** SOP parameters of the exception type (catalog), snapshotted with the policy. */
-  sop?: Partial<SopParams>;
-}
+/** What can be done with a lot that failed quality. */
+export const DISPOSITIONS = ['return_to_supplier', 'rework', 'scrap', 'concession', 'recall'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
 
 /** Human-readable labels, for messages. */
 export const EXCEPTION_TYPE_LABELS: Record<ExceptionType, { en: string; 'zh-CN': string }> = {

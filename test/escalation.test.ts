@@ -1,7 +1,7 @@
 /** The escalation ladder as a pure state machine — no Temporal needed. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LadderLevel } from '../domain/model.js';
+import type { LadderLevel } from '../domain/contracts/policy.js';
 import { afterPage, onAck, onAckTimeout, startLadder } from '../workflows/escalation.js';
 
 const ladder: LadderLevel[] = [

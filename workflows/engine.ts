@@ -25,16 +25,10 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ErpDocument, StockLevel } from '../activities/erp/types.js';
 import type { CaseActivities, CaseChange, PageReason, TaskChange } from '../activities/types.js';
-import type { CaseStatus, LadderLevel } from '../domain/model.js';
-import {
-  checkDecisionData,
-  CLEARING_EVENTS,
-  DEFAULT_SOP_PARAMS,
-  REOPEN_ROLE,
-  type FactsByType,
-  type SopParams,
-  type TaskResult,
-} from '../domain/sop.js';
+import type { FactsByType } from '../domain/contracts/case.js';
+import { DEFAULT_SOP_PARAMS, type LadderLevel, type SopParams } from '../domain/contracts/policy.js';
+import { checkDecisionData, type TaskResult } from '../domain/contracts/tasks.js';
+import type { CaseStatus } from '../domain/model.js';
 import { afterPage, onAck, onAckTimeout, startLadder, type LadderAction } from './escalation.js';
 import {
   ackUpdate,
@@ -57,7 +51,7 @@ import {
   type TaskView,
 } from './messages.js';
 import type { SopContext, SopOutcome, TaskSpec } from './sop/context.js';
-import { SOPS } from './sop/index.js';
+import { mesEventAllowed, SOPS } from './sop/index.js';
 import type { CarriedState, CaseOutcome, CaseWorkflowInput, TaskState } from './types.js';
 
 /** Attempts for a page before the workflow records it as failed and carries on up the ladder. */
@@ -433,7 +427,7 @@ export async function runCase(input: CaseWorkflowInput): Promise<CaseOutcome> {
   async function runSop(): Promise<SopOutcome> {
     try {
       if (st.episode > 0) return await followUp();
-      const sop = SOPS[input.type] as (c: typeof ctx) => Promise<SopOutcome>;
+      const sop = SOPS[input.type].procedure as (c: typeof ctx) => Promise<SopOutcome>;
       return await sop(ctx);
     } catch (err) {
       if (isCancellation(err)) throw err;
@@ -463,7 +457,7 @@ export async function runCase(input: CaseWorkflowInput): Promise<CaseOutcome> {
     await markStep('reopened_follow_up');
     const answer = await humanTask({
       key: 'follow_up',
-      role: REOPEN_ROLE[input.type],
+      role: SOPS[input.type].reopenRole,
       title: `Case reopened${st.reopenReason ? `: ${st.reopenReason}` : ''}. Find out why, fix it, and resolve the case again.`,
       options: [{ id: 'fixed', label: 'Fixed again' }],
     });
@@ -778,12 +772,7 @@ export async function runCase(input: CaseWorkflowInput): Promise<CaseOutcome> {
     downtimeMinutes?: number;
   }): string[] => {
     const f = { ...st.facts, ...extra };
-    const missing: string[] = [];
-    if (input.type === 'quality_failure' || input.type === 'equipment_fault')
-      if (!f.rootCause) missing.push('rootCause');
-    if (input.type === 'quality_failure' && !f.correctiveAction) missing.push('correctiveAction');
-    if (input.type === 'equipment_fault' && f.downtimeMinutes === undefined) missing.push('downtimeMinutes');
-    return missing;
+    return SOPS[input.type].closureNeeds.filter((need) => f[need] === undefined || f[need] === '');
   };
 
   setHandler(
@@ -899,7 +888,7 @@ export async function runCase(input: CaseWorkflowInput): Promise<CaseOutcome> {
         data: { kind, ...(data ? { data } : {}) },
         idempotencyKey: seqKey(`mes:${kind}`),
       };
-      if (active() && CLEARING_EVENTS[input.type].includes(kind)) {
+      if (active() && SOPS[input.type].clearingEvents.includes(kind)) {
         st.cleared = true;
         const minutes = data?.downtimeMinutes;
         await resolveCase(
@@ -917,7 +906,7 @@ export async function runCase(input: CaseWorkflowInput): Promise<CaseOutcome> {
     },
     {
       validator: ({ kind }) => {
-        if (kind !== 'progress' && !CLEARING_EVENTS[input.type].includes(kind))
+        if (!mesEventAllowed(input.type, kind))
           refuse(`a ${input.type} case does not take MES event ${kind}`);
         if (st.status === 'cancelled') refuse('case is cancelled');
       },

@@ -4,7 +4,7 @@
  * someone acknowledged) and it answers what to do next. (A missed resolve SLA pages the top level
  * directly: see watchSla in engine.ts.)
  */
-import type { LadderLevel } from '../domain/model.js';
+import type { LadderLevel } from '../domain/contracts/policy.js';
 
 export interface LadderState {
   /** Index into the ladder of the level currently paged. */

@@ -1,85 +1,34 @@
 /** Updates and queries of the case workflow: the only ways the outside world talks to a running case. */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type {
+  AckInput,
+  CancelInput,
+  CloseInput,
+  CommentInput,
+  DecideInput,
+  EtaInput,
+  MesEventInput,
+  ReassignInput,
+  ReopenInput,
+  ResolveInput,
+} from '../domain/contracts/actions.js';
+import type { DecisionOption, TaskResult } from '../domain/contracts/tasks.js';
 import type { CaseStatus, ExceptionType, JobRole, Severity } from '../domain/model.js';
-import type { DecisionData, DecisionOption, MesEventKind, TaskResult } from '../domain/sop.js';
 
-/** Who did something: an API key, a person, or Andon itself. */
-export interface Actor {
-  kind: 'api_key' | 'person' | 'system' | 'mes';
-  id: string;
-  name: string;
-}
-
-/** How an actor is written in the timeline's `actor` column. */
-export const actorRef = (a: Actor): string => (a.kind === 'system' ? 'system' : `${a.kind}:${a.id}`);
-
-export interface AckInput {
-  actor: Actor;
-  /** The task acknowledged; without it, every task not yet acknowledged. */
-  taskKey?: string;
-  note?: string;
-}
-
-export interface DecideInput {
-  actor: Actor;
-  /** Which task; may be left out when exactly one task is waiting for an answer. */
-  taskKey?: string;
-  option: string;
-  data?: DecisionData;
-  note?: string;
-}
-
-export interface EtaInput {
-  actor: Actor;
-  taskKey?: string;
-  /** ISO 8601 date-time the assignee expects to be done. */
-  eta: string;
-}
-
-export interface CommentInput {
-  actor: Actor;
-  text: string;
-}
-
-export interface ReassignInput {
-  actor: Actor;
-  taskKey?: string;
-  role?: JobRole;
-  person?: { id: number; name: string };
-  reason?: string;
-}
-
-export interface ResolveInput {
-  actor: Actor;
-  resolution: string;
-  rootCause?: string;
-  correctiveAction?: string;
-  downtimeMinutes?: number;
-}
-
-export interface CloseInput {
-  actor: Actor;
-  note?: string;
-  rootCause?: string;
-  correctiveAction?: string;
-  downtimeMinutes?: number;
-}
-
-export interface CancelInput {
-  actor: Actor;
-  reason: string;
-}
-
-export interface ReopenInput {
-  actor: Actor;
-  reason: string;
-}
-
-export interface MesEventInput {
-  actor: Actor;
-  kind: MesEventKind;
-  data?: Record<string, unknown>;
-}
+export { actorRef } from '../domain/contracts/actions.js';
+export type {
+  AckInput,
+  Actor,
+  CancelInput,
+  CloseInput,
+  CommentInput,
+  DecideInput,
+  EtaInput,
+  MesEventInput,
+  ReassignInput,
+  ReopenInput,
+  ResolveInput,
+} from '../domain/contracts/actions.js';
 
 export interface TaskView {
   key: string;

@@ -1,6 +1,7 @@
 /** Inputs, outputs and carried state of the case workflow. */
-import type { CaseStatus, ExceptionType, JobRole, PolicySnapshot, Severity } from '../domain/model.js';
-import type { DecisionOption, SopParams, TaskResult } from '../domain/sop.js';
+import type { PolicySnapshot, SopParams } from '../domain/contracts/policy.js';
+import type { DecisionOption, TaskResult } from '../domain/contracts/tasks.js';
+import type { CaseStatus, ExceptionType, JobRole, Severity } from '../domain/model.js';
 import type { PageReason } from '../activities/types.js';
 import type { LadderState } from './escalation.js';
 
@@ -11,7 +12,7 @@ export interface CaseWorkflowInput {
   line: string;
   title: string;
   policy: PolicySnapshot;
-  /** The type-specific facts (see domain/sop.ts FactsByType). Absent in cases opened before the SOP engine. */
+  /** The type-specific facts (see domain/contracts/case.ts FactsByType). Absent in cases opened before the SOP engine. */
   details?: Record<string, unknown>;
   station?: string | null;
   /** When the case opened (ISO 8601): the SLA clock starts here. */

@@ -23,8 +23,8 @@ export const ERP_DOC_TYPES = [
 ] as const;
 export type ErpDocType = (typeof ERP_DOC_TYPES)[number];
 
-export { DISPOSITIONS, type Disposition } from '../../domain/sop.js';
-import type { Disposition } from '../../domain/sop.js';
+export { DISPOSITIONS, type Disposition } from '../../domain/model.js';
+import type { Disposition } from '../../domain/model.js';
 
 export interface ErpDocument {
   docType: ErpDocType;

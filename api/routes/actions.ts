@@ -9,7 +9,7 @@ import express, { Router, type Response } from 'express';
 import { getCase, type CaseRecord } from '../../db/cases.js';
 import type { Db } from '../../db/index.js';
 import { EXCEPTION_TYPE_LABELS, type Locale } from '../../domain/model.js';
-import type { DecisionData, DecisionOption } from '../../domain/sop.js';
+import type { DecisionData, DecisionOption } from '../../domain/contracts/tasks.js';
 import { asLocale, escapeHtml } from '../../activities/notify/templates.js';
 import type { LinkClaims, LinkSigner } from '../../lib/links.js';
 import type { Logger } from '../../lib/logger.js';

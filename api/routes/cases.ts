@@ -14,39 +14,36 @@ import {
 } from '../../db/cases.js';
 import type { Db } from '../../db/index.js';
 import { findPolicy } from '../../db/policies.js';
-import { EXCEPTION_TYPE_LABELS } from '../../domain/model.js';
+import {
+  ackBody,
+  cancelBody,
+  closeBody,
+  commentBody,
+  decisionBody,
+  etaBody,
+  mesEventBody,
+  reassignBody,
+  reopenBody,
+  resolveBody,
+  type CaseUpdates,
+} from '../../domain/contracts/actions.js';
+import {
+  caseIdParams,
+  createCaseBody,
+  factsOf,
+  listCasesQuery,
+  notificationsQuery,
+  type CreateCaseBody,
+} from '../../domain/contracts/case.js';
 import { shiftAt } from '../../domain/shifts.js';
-import { mesEventAllowed } from '../../domain/sop.js';
+import { mesEventAllowed, SOPS } from '../../workflows/sop/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../metrics.js';
 
 import { actorRef, type CaseState } from '../../workflows/messages.js';
 import { actorOf, requireRole } from '../auth.js';
-import {
-  ActionRefused,
-  CaseFinished,
-  EngineUnavailable,
-  type CaseEngine,
-  type CaseUpdates,
-} from '../engine.js';
+import { ActionRefused, CaseFinished, EngineUnavailable, type CaseEngine } from '../engine.js';
 import { conflict, HttpProblem, notFound, parse } from '../problem.js';
-import {
-  ackBody,
-  cancelBody,
-  caseIdParams,
-  closeBody,
-  commentBody,
-  createCaseBody,
-  decisionBody,
-  etaBody,
-  listCasesQuery,
-  mesEventBody,
-  notificationsQuery,
-  reassignBody,
-  reopenBody,
-  resolveBody,
-  type CreateCaseBody,
-} from '../schemas.js';
 
 export interface CaseRoutesDeps {
   db: Db;
@@ -57,32 +54,9 @@ export interface CaseRoutesDeps {
   metrics?: Metrics;
 }
 
-const detailsOf = (b: CreateCaseBody): Record<string, unknown> => {
-  switch (b.type) {
-    case 'material_shortage':
-      return b.material;
-    case 'equipment_fault':
-      return b.equipment;
-    case 'quality_failure':
-      return b.quality;
-    case 'order_delay':
-      return b.order;
-  }
-};
-
-const defaultTitle = (b: CreateCaseBody): string => {
-  const label = EXCEPTION_TYPE_LABELS[b.type].en;
-  switch (b.type) {
-    case 'material_shortage':
-      return `${label}: ${b.material.itemCode} (${b.material.requiredQty} ${b.material.uom}) on ${b.line}`;
-    case 'equipment_fault':
-      return `${label}: ${b.equipment.equipmentId} fault ${b.equipment.faultCode} on ${b.line}`;
-    case 'quality_failure':
-      return `${label}: lot ${b.quality.lot} (${b.quality.defectCode}) on ${b.line}`;
-    case 'order_delay':
-      return `${label}: order ${b.order.orderId} now ${b.order.projectedDate} (promised ${b.order.promisedDate})`;
-  }
-};
+/** The title the report gave, else the SOP's default for its facts. */
+const titleOf = (b: CreateCaseBody): string =>
+  b.title ?? (SOPS[b.type].defaultTitle as (f: unknown, line: string) => string)(factsOf(b), b.line);
 
 /** Drops undefined properties (the workflow inputs use optional, not undefined, fields). */
 function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
@@ -128,10 +102,10 @@ export function caseRoutes({ db, engine, logger, timeZone = 'UTC', metrics }: Ca
         severity: body.severity,
         line: body.line,
         station: body.station ?? null,
-        title: body.title ?? defaultTitle(body),
+        title: titleOf(body),
         description: body.description ?? null,
         reasonCode: body.reasonCode ?? null,
-        details: detailsOf(body),
+        details: factsOf(body),
         occurredAt: body.occurredAt ? new Date(body.occurredAt) : new Date(),
         policy,
         shift: shiftAt(new Date(), timeZone),

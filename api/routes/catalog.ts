@@ -3,74 +3,16 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import { upsertPolicy } from '../../db/policies.js';
-import { CHANNELS, EXCEPTION_TYPES, JOB_ROLES, SEVERITIES, type LadderLevel } from '../../domain/model.js';
+import { exceptionTypeBody, policyBody, type LadderLevel } from '../../domain/contracts/policy.js';
+import { idParam } from '../../domain/contracts/rules.js';
+import { EXCEPTION_TYPES } from '../../domain/model.js';
 import { requireRole } from '../auth.js';
 import { HttpProblem, notFound, parse } from '../problem.js';
-
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
-const seconds = (min: number, max: number) =>
-  z
-    .number({ message: 'must be a number of seconds' })
-    .int('must be whole seconds')
-    .min(min, `at least ${min}`)
-    .max(max, `at most ${max}`);
-
-export const sopParamsSchema = z.strictObject({
-  lineLocationPrefix: text(32).optional(),
-  holdWarehouse: text(64).optional(),
-  downtimeThresholdSeconds: seconds(1, 7 * 24 * 3600).optional(),
-  erpTimeoutSeconds: seconds(1, 600).optional(),
-  erpMaxAttempts: z.number().int().min(1, 'at least 1').max(100, 'at most 100').optional(),
-  historyLimit: z.number().int().min(100, 'at least 100').max(40_000, 'at most 40000').optional(),
-});
-
-export const exceptionTypeBody = z.strictObject({
-  nameEn: text(100),
-  nameZh: text(100),
-  description: z.string().max(2000).optional(),
-  sopParams: sopParamsSchema.optional(),
-  reopenWindowSeconds: seconds(0, 365 * 24 * 3600).optional(),
-  reasonCodes: z
-    .array(
-      z.strictObject({
-        code: z.string().regex(/^[A-Z0-9-]{2,40}$/, 'must be an upper-case code such as EF-MECHANICAL'),
-        nameEn: text(100),
-        nameZh: text(100),
-        active: z.boolean().default(true),
-      }),
-    )
-    .max(200)
-    .optional(),
-});
-
-const ladderLevel = z.strictObject({
-  targetRole: z.enum(JOB_ROLES, { message: `must be one of ${JOB_ROLES.join(', ')}` }),
-  channels: z
-    .array(z.enum(CHANNELS, { message: `must be one of ${CHANNELS.join(', ')}` }))
-    .min(1, 'at least one channel')
-    .refine((c) => new Set(c).size === c.length, 'channels must not repeat'),
-  ackTimeoutSeconds: seconds(1, 7 * 24 * 3600),
-});
-
-export const policyBody = z.strictObject({
-  type: z.enum(EXCEPTION_TYPES, { message: `must be one of ${EXCEPTION_TYPES.join(', ')}` }),
-  severity: z
-    .enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` })
-    .nullable()
-    .default(null),
-  line: text(64).nullable().default(null),
-  ladder: z.array(ladderLevel).min(1, 'a ladder needs at least one level').max(10, 'at most 10 levels'),
-  resolveSlaSeconds: seconds(1, 365 * 24 * 3600),
-  repeatCount: z.number().int().min(0).max(20, 'at most 20').default(0),
-});
 
 const codeParams = z.object({
   code: z.enum(EXCEPTION_TYPES, { message: `must be one of ${EXCEPTION_TYPES.join(', ')}` }),
 });
-const idParams = z.object({
-  id: z.coerce.number({ message: 'must be a policy id' }).int().positive('must be a policy id'),
-});
+const idParams = z.object({ id: idParam('policy') });
 
 type Row = Record<string, unknown>;
 

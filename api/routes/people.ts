@@ -6,114 +6,19 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import { getPerson, listPeople, onDuty, savePerson, toPattern } from '../../db/people.js';
-import { JOB_ROLES, LOCALES, OVERRIDE_KINDS } from '../../domain/model.js';
-import { isValidTimeZone } from '../../domain/shifts.js';
+import {
+  entryBody,
+  lineBody,
+  onDutyQuery,
+  overrideBody,
+  patternBody,
+  personBody,
+  peopleQuery,
+  rostersQuery,
+} from '../../domain/contracts/people.js';
+import { idParam, lineCode } from '../../domain/contracts/rules.js';
 import { requireRole } from '../auth.js';
 import { conflict, HttpProblem, notFound, parse } from '../problem.js';
-
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
-const role = z.enum(JOB_ROLES, { message: `must be one of ${JOB_ROLES.join(', ')}` });
-const lineCode = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a line code such as L1');
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800000000');
-const isoDateTime = z.iso.datetime({
-  offset: true,
-  message: 'must be an ISO 8601 date-time with a time zone',
-});
-const isoDate = z.iso.date({ message: 'must be a date, YYYY-MM-DD' });
-const id = (what: string) =>
-  z.object({
-    id: z.coerce
-      .number({ message: `must be a ${what} id` })
-      .int()
-      .positive(`must be a ${what} id`),
-  });
-
-const personBody = z
-  .strictObject({
-    name: text(200),
-    email: z.email({ message: 'must be an email address' }).max(320).nullable().default(null),
-    phone: e164.nullable().default(null),
-    locale: z.enum(LOCALES, { message: `must be one of ${LOCALES.join(', ')}` }).default('en'),
-    active: z.boolean().default(true),
-    roles: z
-      .array(z.strictObject({ role, line: lineCode.nullable().default(null) }))
-      .max(50, 'at most 50 roles')
-      .default([]),
-  })
-  .refine((p) => p.email !== null || p.phone !== null, {
-    path: ['email'],
-    message: 'give an email or a phone number (or both): Andon must be able to reach the person',
-  });
-
-const lineBody = z.strictObject({
-  name: text(200),
-  kind: z.enum(['line', 'work_centre'], { message: 'must be line or work_centre' }).default('line'),
-  active: z.boolean().default(true),
-});
-
-const patternBody = z
-  .strictObject({
-    name: text(64),
-    timeZone: z
-      .string()
-      .refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
-      .nullable()
-      .default(null),
-    shifts: z
-      .array(
-        z.strictObject({
-          name: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be a short shift name such as A or night'),
-          startHour: z.number().int().min(0, 'an hour, 0–23').max(23, 'an hour, 0–23'),
-        }),
-      )
-      .min(1, 'a pattern needs at least one shift')
-      .max(24),
-  })
-  .refine((p) => new Set(p.shifts.map((s) => s.name)).size === p.shifts.length, {
-    path: ['shifts'],
-    message: 'shift names must not repeat',
-  })
-  .refine((p) => new Set(p.shifts.map((s) => s.startHour)).size === p.shifts.length, {
-    path: ['shifts'],
-    message: 'two shifts cannot start at the same hour',
-  });
-
-const entryBody = z
-  .strictObject({
-    personId: z.number().int().positive('must be a person id'),
-    role,
-    line: lineCode.nullable().default(null),
-    patternId: z.number().int().positive('must be a shift pattern id').optional(),
-    shift: z.string().min(1).max(32),
-    validFrom: isoDate,
-    validTo: isoDate.nullable().default(null),
-  })
-  .refine((e) => e.validTo === null || e.validTo >= e.validFrom, {
-    path: ['validTo'],
-    message: 'must not be before validFrom',
-  });
-
-const overrideBody = z
-  .strictObject({
-    personId: z.number().int().positive('must be a person id'),
-    role,
-    line: lineCode.nullable().default(null),
-    kind: z.enum(OVERRIDE_KINDS, { message: `must be one of ${OVERRIDE_KINDS.join(', ')}` }),
-    startsAt: isoDateTime,
-    endsAt: isoDateTime,
-    note: z.string().max(2000).optional(),
-  })
-  .refine((o) => Date.parse(o.endsAt) > Date.parse(o.startsAt), {
-    path: ['endsAt'],
-    message: 'must be after startsAt',
-  });
-
-const onDutyQuery = z.object({
-  role,
-  line: lineCode,
-  at: isoDateTime.optional(),
-});
 
 type Row = Record<string, unknown>;
 
@@ -193,14 +98,7 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
 
   // ── people ──────────────────────────────────────────────────────────────────────────────────
   r.get('/people', admin, async (req, res) => {
-    const q = parse(
-      z.object({
-        role: role.optional(),
-        active: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
-      }),
-      req.query,
-      'query',
-    );
+    const q = parse(peopleQuery, req.query, 'query');
     res.json({
       people: await listPeople(db, {
         ...(q.role ? { role: q.role } : {}),
@@ -219,14 +117,14 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
   });
 
   r.get('/people/:id', admin, async (req, res) => {
-    const { id: personId } = parse(id('person'), req.params, 'path');
+    const { id: personId } = parse(z.object({ id: idParam('person') }), req.params, 'path');
     const p = await getPerson(db, personId);
     if (!p) throw notFound(`person ${personId}`);
     res.json(p);
   });
 
   r.put('/people/:id', admin, async (req, res) => {
-    const { id: personId } = parse(id('person'), req.params, 'path');
+    const { id: personId } = parse(z.object({ id: idParam('person') }), req.params, 'path');
     if (!(await getPerson(db, personId))) throw notFound(`person ${personId}`);
     const body = parse(personBody, req.body ?? {}, 'body');
     await save(body, personId);
@@ -235,7 +133,7 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
 
   /** People are never deleted (the timeline and reports name them): they are deactivated. */
   r.delete('/people/:id', admin, async (req, res) => {
-    const { id: personId } = parse(id('person'), req.params, 'path');
+    const { id: personId } = parse(z.object({ id: idParam('person') }), req.params, 'path');
     const n = await db('people').where({ id: personId }).update({ active: false });
     if (n === 0) throw notFound(`person ${personId}`);
     res.json(await getPerson(db, personId));
@@ -276,7 +174,7 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
   });
 
   r.put('/rosters/shift-patterns/:id', admin, async (req, res) => {
-    const { id: patternId } = parse(id('shift pattern'), req.params, 'path');
+    const { id: patternId } = parse(z.object({ id: idParam('shift pattern') }), req.params, 'path');
     const body = parse(patternBody, req.body ?? {}, 'body');
     const used: Row[] = await db('roster_entries').where({ pattern_id: patternId }).distinct('shift');
     const gone = used.map((u) => u.shift as string).filter((s) => !body.shifts.some((x) => x.name === s));
@@ -291,15 +189,7 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
 
   // ── roster entries ──────────────────────────────────────────────────────────────────────────
   r.get('/rosters', admin, async (req, res) => {
-    const q = parse(
-      z.object({
-        role: role.optional(),
-        line: lineCode.optional(),
-        personId: z.coerce.number().int().optional(),
-      }),
-      req.query,
-      'query',
-    );
+    const q = parse(rostersQuery, req.query, 'query');
     const entries = db('roster_entries').orderBy('id');
     const overrides = db('roster_overrides').orderBy('id');
     for (const b of [entries, overrides]) {
@@ -339,7 +229,7 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
   });
 
   r.delete('/rosters/entries/:id', admin, async (req, res) => {
-    const { id: entryId } = parse(id('roster entry'), req.params, 'path');
+    const { id: entryId } = parse(z.object({ id: idParam('roster entry') }), req.params, 'path');
     const n = await db('roster_entries').where({ id: entryId }).delete();
     if (n === 0) throw notFound(`roster entry ${entryId}`);
     res.status(204).end();
@@ -365,7 +255,7 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
   });
 
   r.delete('/rosters/overrides/:id', admin, async (req, res) => {
-    const { id: overrideId } = parse(id('roster override'), req.params, 'path');
+    const { id: overrideId } = parse(z.object({ id: idParam('roster override') }), req.params, 'path');
     const n = await db('roster_overrides').where({ id: overrideId }).delete();
     if (n === 0) throw notFound(`roster override ${overrideId}`);
     res.status(204).end();

@@ -1,64 +1,15 @@
 /** /api/v1/reports: the supervisors' KPI summary, as JSON or CSV. */
 import { Router } from 'express';
-import { z } from 'zod';
 import { localToInstant } from '../../lib/time.js';
 import type { Db } from '../../db/index.js';
-import {
-  GROUP_BYS,
-  PERIODS,
-  summaryReport,
-  type SummaryGroup,
-  type SummaryReport,
-} from '../../db/reports.js';
-import { EXCEPTION_TYPES } from '../../domain/model.js';
+import { summaryReport, type SummaryGroup, type SummaryReport } from '../../db/reports.js';
+import { summaryQuery } from '../../domain/contracts/reports.js';
 import { requireRole } from '../auth.js';
 import { HttpProblem, parse } from '../problem.js';
 
-const isoDateTime = z.iso.datetime({ offset: true });
-const isoDate = z.iso.date();
-const DATE_MESSAGE =
-  'must be a date (YYYY-MM-DD, midnight in tz) or an ISO 8601 date-time with a time zone, e.g. 2026-11-24T08:00:00Z';
-const dateParam = z
-  .string({ message: DATE_MESSAGE })
-  .refine((s) => isoDate.safeParse(s).success || isoDateTime.safeParse(s).success, DATE_MESSAGE);
-
-/**
- * An IANA zone name that ICU knows (PostgreSQL's tz database has the same names). Kept as given, not
- * canonicalised: ICU would turn Asia/Kolkata into Asia/Calcutta. POSIX offsets like "+05:00" are
- * refused, as PostgreSQL reads their sign backwards.
- */
-function isTimeZone(tz: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(tz)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const summaryQuery = z.object({
-  groupBy: z.enum(GROUP_BYS, { message: `must be one of ${GROUP_BYS.join(', ')}` }).default('none'),
-  period: z.enum(PERIODS, { message: `must be one of ${PERIODS.join(', ')}` }).default('day'),
-  tz: z
-    .string({ message: 'must be an IANA time zone, e.g. Europe/Berlin' })
-    .trim()
-    .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin')
-    .default('UTC'),
-  from: dateParam.optional(),
-  to: dateParam.optional(),
-  type: z.enum(EXCEPTION_TYPES, { message: `must be one of ${EXCEPTION_TYPES.join(', ')}` }).optional(),
-  line: z
-    .string({ message: 'must be a line name' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(64, 'at most 64 characters')
-    .optional(),
-});
-
 /** The instant a date or date-time stands for: a bare date is local midnight in `tz`. */
 export function instantOf(value: string, tz: string): Date {
-  if (!isoDate.safeParse(value).success) return new Date(value);
+  if (value.length !== 10) return new Date(value);
   return localToInstant(value, tz)!;
 }
 

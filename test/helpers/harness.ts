@@ -17,7 +17,7 @@ import { seedErpSimulator } from '../../activities/erp/demo-data.js';
 import { createSimulatorErp } from '../../activities/erp/simulator.js';
 import type { ErpDocument } from '../../activities/erp/types.js';
 import { createApiKey } from '../../db/apiKeys.js';
-import type { SopParams } from '../../domain/sop.js';
+import type { SopParams } from '../../domain/contracts/policy.js';
 
 import type { Db } from '../../db/index.js';
 import { upsertPolicy } from '../../db/policies.js';

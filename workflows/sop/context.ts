@@ -5,8 +5,10 @@
  */
 import type { ErpDocument, StockLevel } from '../../activities/erp/types.js';
 import type { ErpCreateRequest } from '../../activities/types.js';
+import type { FactsByType } from '../../domain/contracts/case.js';
+import type { SopParams } from '../../domain/contracts/policy.js';
+import type { DecisionOption, TaskResult } from '../../domain/contracts/tasks.js';
 import type { ExceptionType, JobRole, Severity } from '../../domain/model.js';
-import type { DecisionOption, FactsByType, SopParams, TaskResult } from '../../domain/sop.js';
 
 export interface TaskSpec {
   /** Unique within the case: names the task in the API (`taskKey`) and keys its idempotency. */

@@ -1,14 +1,21 @@
-/** The SOP run for each exception type. */
-import type { ExceptionType } from '../../domain/model.js';
-import type { Sop } from './context.js';
-import { equipmentFaultSop } from './equipment_fault.js';
-import { materialShortageSop } from './material_shortage.js';
-import { orderDelaySop } from './order_delay.js';
-import { qualityFailureSop } from './quality_failure.js';
+/** Every SOP, by exception type, and the rules callers read from them. */
+import type { ExceptionType, MesEventKind } from '../../domain/model.js';
+import type { SopDefinition } from './definition.js';
+import { equipmentFault } from './equipment-fault.js';
+import { materialShortage } from './material-shortage.js';
+import { orderDelay } from './order-delay.js';
+import { qualityFailure } from './quality-failure.js';
 
-export const SOPS: { [T in ExceptionType]: Sop<T> } = {
-  material_shortage: materialShortageSop,
-  equipment_fault: equipmentFaultSop,
-  quality_failure: qualityFailureSop,
-  order_delay: orderDelaySop,
+export const SOPS: { [T in ExceptionType]: SopDefinition<T> } = {
+  material_shortage: materialShortage,
+  equipment_fault: equipmentFault,
+  quality_failure: qualityFailure,
+  order_delay: orderDelay,
 };
+
+/** True when a case of `type` takes the MES event `kind` (progress always; else its clearing events). */
+export function mesEventAllowed(type: ExceptionType, kind: MesEventKind): boolean {
+  return kind === 'progress' || SOPS[type].clearingEvents.includes(kind);
+}
+
+export type { ClosureFact, SopDefinition } from './definition.js';

@@ -8,19 +8,35 @@
  *     `order_delay` case is opened.
  * Clears when MES reports the material received, or staff resolve.
  */
+import { materialShortageFacts } from '../../domain/contracts/case.js';
+import { EXCEPTION_TYPE_LABELS } from '../../domain/model.js';
 import { confirm, type Sop } from './context.js';
+import type { SopDefinition } from './definition.js';
 
-export const materialShortageSop: Sop<'material_shortage'> = async (ctx) => {
+export const STEPS = {
+  checkStock: 'check_stock',
+  transfer: 'transfer',
+  dispatch: 'dispatch',
+  materialRequest: 'material_request',
+  supplier: 'supplier',
+  reschedule: 'reschedule',
+  awaitMaterial: 'await_material',
+} as const;
+export const TASKS = { dispatch: 'dispatch', supplier: 'supplier', planner: 'planner' } as const;
+/** The link name of the order delay a late supplier opens (keys the linked case). */
+export const LINKED_ORDER_DELAY = 'order_delay';
+
+const procedure: Sop<'material_shortage'> = async (ctx) => {
   const f = ctx.facts;
   const lineLocation = `${ctx.params.lineLocationPrefix}${ctx.line}`;
 
-  await ctx.step('check_stock');
-  const levels = await ctx.stock('check_stock', f.itemCode, lineLocation);
+  await ctx.step(STEPS.checkStock);
+  const levels = await ctx.stock(STEPS.checkStock, f.itemCode, lineLocation);
   const source = levels.find((l) => l.qty >= f.requiredQty);
 
   if (source) {
-    await ctx.step('transfer');
-    const transfer = await ctx.erp('transfer', {
+    await ctx.step(STEPS.transfer);
+    const transfer = await ctx.erp(STEPS.transfer, {
       op: 'createStockTransfer',
       itemCode: f.itemCode,
       qty: f.requiredQty,
@@ -28,9 +44,9 @@ export const materialShortageSop: Sop<'material_shortage'> = async (ctx) => {
       fromLocation: source.location,
       toLocation: lineLocation,
     });
-    await ctx.step('dispatch');
+    await ctx.step(STEPS.dispatch);
     await ctx.task({
-      key: 'dispatch',
+      key: TASKS.dispatch,
       role: 'dispatcher',
       title: `Move ${f.requiredQty} ${f.uom} of ${f.itemCode} from ${source.warehouse}/${source.location} to ${lineLocation} (transfer ${transfer.docId})`,
       options: confirm('delivered', 'Delivered to the line'),
@@ -41,8 +57,8 @@ export const materialShortageSop: Sop<'material_shortage'> = async (ctx) => {
     };
   }
 
-  await ctx.step('material_request');
-  const request = await ctx.erp('material_request', {
+  await ctx.step(STEPS.materialRequest);
+  const request = await ctx.erp(STEPS.materialRequest, {
     op: 'createMaterialRequest',
     itemCode: f.itemCode,
     qty: f.requiredQty,
@@ -51,9 +67,9 @@ export const materialShortageSop: Sop<'material_shortage'> = async (ctx) => {
     ...(f.workOrder ? { workOrder: f.workOrder } : {}),
   });
 
-  await ctx.step('supplier');
+  await ctx.step(STEPS.supplier);
   const answer = await ctx.task({
-    key: 'supplier',
+    key: TASKS.supplier,
     role: 'purchasing',
     title: `No stock of ${f.itemCode} to cover ${f.requiredQty} ${f.uom} (request ${request.docId}): confirm the supplier's ETA, or name an alternate material`,
     options: [
@@ -71,9 +87,9 @@ export const materialShortageSop: Sop<'material_shortage'> = async (ctx) => {
   });
 
   if (answer.option === 'alternate') {
-    await ctx.step('dispatch');
+    await ctx.step(STEPS.dispatch);
     await ctx.task({
-      key: 'dispatch',
+      key: TASKS.dispatch,
       role: 'dispatcher',
       title: `Bring alternate material ${String(answer.data.itemCode)} (instead of ${f.itemCode}) to ${lineLocation}`,
       options: confirm('delivered', 'Delivered to the line'),
@@ -86,8 +102,8 @@ export const materialShortageSop: Sop<'material_shortage'> = async (ctx) => {
 
   const eta = String(answer.data.eta);
   if (Date.parse(eta) > Date.parse(f.neededBy)) {
-    await ctx.step('reschedule');
-    const delayed = ctx.openLinkedCase('order_delay', {
+    await ctx.step(STEPS.reschedule);
+    const delayed = ctx.openLinkedCase(LINKED_ORDER_DELAY, {
       type: 'order_delay',
       title: `Order delay: ${f.itemCode} arrives ${eta}, after the need-by ${f.neededBy}`,
       details: {
@@ -97,15 +113,28 @@ export const materialShortageSop: Sop<'material_shortage'> = async (ctx) => {
       },
     });
     const planner = ctx.task({
-      key: 'planner',
+      key: TASKS.planner,
       role: 'planner',
       title: `${f.itemCode} arrives ${eta}, after it is needed (${f.neededBy}): adjust the schedule of line ${ctx.line}`,
       options: confirm('schedule_adjusted', 'Schedule adjusted'),
     });
     await Promise.all([delayed, planner]);
   }
-  await ctx.step('await_material');
+  await ctx.step(STEPS.awaitMaterial);
   return { resolve: false };
+};
+
+export const materialShortage: SopDefinition<'material_shortage'> = {
+  type: 'material_shortage',
+  procedure,
+  facts: materialShortageFacts,
+  clearingEvents: ['material_received', 'cleared'],
+  closureNeeds: [],
+  reopenRole: 'purchasing',
+  defaultTitle: (f, line) =>
+    `${EXCEPTION_TYPE_LABELS.material_shortage.en}: ${f.itemCode} (${f.requiredQty} ${f.uom}) on ${line}`,
+  steps: STEPS,
+  tasks: TASKS,
 };
 
 /** The projected date of the linked order delay: the ETA's date, at least one day after the promise. */

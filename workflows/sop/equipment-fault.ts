@@ -6,24 +6,35 @@
  *     line's affected work orders in the ERP and have the planner adjust the plan.
  * Clears when MES reports the equipment running; closure needs root cause and downtime minutes.
  */
+import { equipmentFaultFacts } from '../../domain/contracts/case.js';
+import { EXCEPTION_TYPE_LABELS } from '../../domain/model.js';
 import { confirm, type Sop } from './context.js';
+import type { SopDefinition } from './definition.js';
 
-export const equipmentFaultSop: Sop<'equipment_fault'> = async (ctx) => {
+export const STEPS = {
+  maintenanceRequest: 'maintenance_request',
+  repair: 'repair',
+  reschedule: 'reschedule',
+  awaitRunning: 'await_running',
+} as const;
+export const TASKS = { repair: 'repair', planner: 'planner' } as const;
+
+const procedure: Sop<'equipment_fault'> = async (ctx) => {
   const f = ctx.facts;
-  await ctx.step('maintenance_request');
-  const request = await ctx.erp('maintenance_request', {
+  await ctx.step(STEPS.maintenanceRequest);
+  const request = await ctx.erp(STEPS.maintenanceRequest, {
     op: 'createMaintenanceRequest',
     equipmentId: f.equipmentId,
     faultCode: f.faultCode,
     description: ctx.title,
   });
 
-  await ctx.step('repair');
+  await ctx.step(STEPS.repair);
   const downSince = f.downSince ?? ctx.openedAt;
   const thresholdMs = ctx.params.downtimeThresholdSeconds * 1000;
   const thresholdAt = new Date(Date.parse(downSince) + thresholdMs).toISOString();
   const repair = ctx.task({
-    key: 'repair',
+    key: TASKS.repair,
     role: 'maintenance',
     title: `Repair ${f.equipmentId} (fault ${f.faultCode}, maintenance request ${request.docId}) and give a repair ETA`,
     options: confirm('repaired', 'Repaired'),
@@ -32,23 +43,23 @@ export const equipmentFaultSop: Sop<'equipment_fault'> = async (ctx) => {
 
   const downtimeWatch = async (): Promise<void> => {
     const etaBeyond = (): boolean => {
-      const eta = ctx.taskEta('repair');
+      const eta = ctx.taskEta(TASKS.repair);
       return eta !== null && Date.parse(eta) > Date.parse(thresholdAt);
     };
-    await ctx.waitUntil(() => ctx.taskDone('repair') || etaBeyond(), thresholdAt);
-    if (ctx.taskDone('repair')) return;
-    const eta = ctx.taskEta('repair');
+    await ctx.waitUntil(() => ctx.taskDone(TASKS.repair) || etaBeyond(), thresholdAt);
+    if (ctx.taskDone(TASKS.repair)) return;
+    const eta = ctx.taskEta(TASKS.repair);
     const expectedEnd = Math.max(Date.parse(thresholdAt), eta ? Date.parse(eta) : 0, Date.now());
     const delayMinutes = Math.ceil((expectedEnd - Date.parse(downSince)) / 60_000);
-    await ctx.step('reschedule');
-    const reschedule = await ctx.erp('reschedule', {
+    await ctx.step(STEPS.reschedule);
+    const reschedule = await ctx.erp(STEPS.reschedule, {
       op: 'rescheduleWorkOrders',
       line: ctx.line,
       equipmentId: f.equipmentId,
       delayMinutes,
     });
     await ctx.task({
-      key: 'planner',
+      key: TASKS.planner,
       role: 'planner',
       title: `${f.equipmentId} is down beyond ${Math.round(thresholdMs / 60_000)} min: work orders of line ${ctx.line} moved by ${delayMinutes} min (${reschedule.docId}); adjust the plan`,
       options: confirm('plan_adjusted', 'Plan adjusted'),
@@ -56,6 +67,19 @@ export const equipmentFaultSop: Sop<'equipment_fault'> = async (ctx) => {
   };
 
   await Promise.all([repair, downtimeWatch()]);
-  await ctx.step('await_running');
+  await ctx.step(STEPS.awaitRunning);
   return { resolve: false };
+};
+
+export const equipmentFault: SopDefinition<'equipment_fault'> = {
+  type: 'equipment_fault',
+  procedure,
+  facts: equipmentFaultFacts,
+  clearingEvents: ['equipment_running', 'cleared'],
+  closureNeeds: ['rootCause', 'downtimeMinutes'],
+  reopenRole: 'maintenance',
+  defaultTitle: (f, line) =>
+    `${EXCEPTION_TYPE_LABELS.equipment_fault.en}: ${f.equipmentId} fault ${f.faultCode} on ${line}`,
+  steps: STEPS,
+  tasks: TASKS,
 };
