@@ -1,5 +1,6 @@
 /** Opening a case from another one (e.g. the order delay a late material causes). */
-import { caseWorkflowId, getCase, openCase, workflowInputFor } from '../db/cases.js';
+import { getCase, openCase } from '../db/cases.js';
+import { caseWorkflowId, workflowInputFor } from '../workflows/case/input.js';
 import type { Db } from '../db/index.js';
 import { findPolicy } from '../db/policies.js';
 import type { CaseWorkflowInput } from '../workflows/types.js';

@@ -9,7 +9,8 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { caseWorkflowId, workflowInputFor, type CaseRecord } from '../db/cases.js';
+import type { CaseRecord } from '../db/cases.js';
+import { caseWorkflowId, workflowInputFor } from '../workflows/case/input.js';
 import type { caseWorkflow } from '../workflows/case.js';
 import {
   ackUpdate,

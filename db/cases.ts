@@ -1,7 +1,6 @@
 /** Cases, their timeline and their notifications: the system of record people and reports read. */
 import type { PolicySnapshot } from '../domain/contracts/policy.js';
 import type { CaseStatus, EventType, ExceptionType, Severity } from '../domain/model.js';
-import type { CaseWorkflowInput } from '../workflows/types.js';
 import type { Db } from './index.js';
 
 export interface CaseRecord {
@@ -126,24 +125,6 @@ export function toCaseRecord(r: Row): CaseRecord {
   };
 }
 
-export const caseWorkflowId = (caseId: number): string => `case-${caseId}`;
-
-/** The workflow input of a case: its facts and the policy snapshotted when it opened. */
-export function workflowInputFor(r: CaseRecord): CaseWorkflowInput {
-  return {
-    caseId: r.id,
-    type: r.type,
-    severity: r.severity,
-    line: r.line,
-    title: r.title,
-    policy: r.policy,
-    details: r.details,
-    station: r.station,
-    openedAt: r.openedAt,
-    ...(r.policy.sop ? { sop: r.policy.sop } : {}),
-  };
-}
-
 /**
  * Inserts the case and its `opened` event in one transaction, or returns the existing case for
  * the same source + externalId (`created: false`). Safe under concurrent duplicates.
@@ -195,7 +176,7 @@ export async function openCase(
         severity: c.severity,
         line: c.line,
       }),
-      idempotency_key: `${caseWorkflowId(id)}:opened`,
+      idempotency_key: `case-${id}:opened`,
     });
     return { created: true, record: toCaseRecord(row) };
   });
@@ -306,7 +287,7 @@ export async function openRecurrence(
     db,
     {
       source: 'andon',
-      externalId: `${caseWorkflowId(original.id)}:recurrence-${n}`,
+      externalId: `case-${original.id}:recurrence-${n}`,
       type: original.type,
       severity: original.severity,
       line: original.line,
@@ -327,7 +308,7 @@ export async function openRecurrence(
       type: 'reopened' satisfies EventType,
       actor,
       data: JSON.stringify({ reason, recurrence: record.id }),
-      idempotency_key: `${caseWorkflowId(original.id)}:recurrence-${n}`,
+      idempotency_key: `case-${original.id}:recurrence-${n}`,
     })
     .onConflict('idempotency_key')
     .ignore();

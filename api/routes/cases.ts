@@ -1,8 +1,8 @@
 /** /api/v1/cases and /api/v1/notifications */
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
+import { caseWorkflowId } from '../../workflows/case/input.js';
 import {
-  caseWorkflowId,
   getCase,
   listCases,
   markStarted,
