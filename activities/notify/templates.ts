@@ -1,4 +1,5 @@
 /** Message texts, in the recipient's locale. */
+import { escapeHtml } from '../../lib/html.js';
 import { EXCEPTION_TYPE_LABELS, type ExceptionType, type JobRole } from '../../domain/model.js';
 
 export type Locale = 'en' | 'zh-CN';
@@ -28,9 +29,6 @@ export interface TaskMailFacts {
   /** The task's decision options, listed so a person knows what they are asked to choose. */
   options?: Array<{ id: string; label: string }>;
 }
-
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function taskMail(locale: Locale, f: TaskMailFacts): { subject: string; text: string; html: string } {
   const typeLabel = EXCEPTION_TYPE_LABELS[f.type][locale];
@@ -103,8 +101,6 @@ export function taskMail(locale: Locale, f: TaskMailFacts): { subject: string; t
 
 const linkify = (escaped: string): string =>
   escaped.replace(/https?:\/\/[^\s<]+/g, (u) => `<a href="${u}">${u}</a>`);
-
-export { escapeHtml };
 
 /** The SMS of a page: short, with the case code and how to answer by reply. */
 export function taskSms(

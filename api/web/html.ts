@@ -1,4 +1,5 @@
 /** HTML building for the server-rendered pages: escaping by default, a shared layout, local times. */
+import { escapeHtml } from '../../lib/html.js';
 import { formatLocal } from '../../lib/time.js';
 import type { Lang } from './i18n.js';
 import { t } from './i18n.js';
@@ -14,12 +15,7 @@ export class Html {
 
 export const raw = (s: string): Html => new Html(s);
 
-export function esc(v: unknown): string {
-  return String(v ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
+export const esc = escapeHtml;
 
 type Part = Html | string | number | null | undefined | false | Part[];
 
