@@ -7,7 +7,7 @@
  */
 import { patched } from '@temporalio/workflow';
 import { runCase } from './engine.js';
-import { legacyCaseFlow } from './legacy.js';
+import { legacyCaseFlow } from './legacy/flow.js';
 import type { CaseOutcome, CaseWorkflowInput } from './types.js';
 
 export type { CaseOutcome, CaseWorkflowInput } from './types.js';
