@@ -165,7 +165,7 @@ export async function runSop<T extends ExceptionType>(script: SopScript<T>): Pro
   let outcome: SopOutcome | undefined;
   let failure: unknown;
   const procedure = SOPS[script.type].procedure as (c: SopContext<T>) => Promise<SopOutcome>;
-  procedure(ctx).then(
+  void procedure(ctx).then(
     (o) => (outcome = o),
     (err: unknown) => (failure = err ?? new Error('procedure failed')),
   );
