@@ -3,7 +3,7 @@ import { getCase, openCase } from '../db/cases.js';
 import { caseWorkflowId, workflowInputFor } from '../workflows/case/input.js';
 import type { Db } from '../db/index.js';
 import { findPolicy } from '../db/policies.js';
-import type { CaseWorkflowInput } from '../workflows/types.js';
+import type { CaseWorkflowInput } from '../workflows/case/state.js';
 import { insertEvent } from './timeline.js';
 import type { OpenLinkedCaseInput } from './types.js';
 

@@ -5,7 +5,7 @@
 import type { LadderLevel } from '../domain/contracts/policy.js';
 import type { DecisionOption, TaskResult } from '../domain/contracts/tasks.js';
 import type { CaseStatus, EventType, JobRole } from '../domain/model.js';
-import type { CaseWorkflowInput, TaskStatus } from '../workflows/types.js';
+import type { CaseWorkflowInput, TaskStatus } from '../workflows/case/state.js';
 import type { Disposition, ErpDocument, StockLevel } from './erp/types.js';
 
 export interface TimelineEventInput {

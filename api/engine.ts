@@ -11,7 +11,7 @@ import {
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { CaseRecord } from '../db/cases.js';
 import { caseWorkflowId, workflowInputFor } from '../workflows/case/input.js';
-import type { caseWorkflow } from '../workflows/case.js';
+import type { caseWorkflow } from '../workflows/index.js';
 import {
   ackUpdate,
   cancelUpdate,

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LadderLevel } from '../domain/contracts/policy.js';
-import { afterPage, onAck, onAckTimeout, startLadder } from '../workflows/escalation.js';
+import { afterPage, onAck, onAckTimeout, startLadder } from '../workflows/case/ladder.js';
 
 const ladder: LadderLevel[] = [
   { level: 0, targetRole: 'maintenance', channels: ['email'], ackTimeoutSeconds: 60 },

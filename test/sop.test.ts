@@ -52,7 +52,7 @@ describe('material shortage SOP', () => {
     assert.deepEqual(await c.steps(id), ['check_stock', 'transfer', 'dispatch']);
     assert.deepEqual(await c.docTypes(id), ['stock_transfer']);
     assert.equal(await lineStock('RM-1001', 'LINE-L1'), before + 100);
-    await recordHistory(h, id, 'v1-material-transfer');
+    await recordHistory(h, id, 'material-transfer');
   });
 
   it('no stock: raises a material request; purchasing confirms a supplier ETA; MES reports it received', async () => {
@@ -74,7 +74,7 @@ describe('material shortage SOP', () => {
     assert.equal((received.body as CaseJson).resolution, 'cleared by MES: material_received');
     assert.deepEqual(await c.steps(id), ['check_stock', 'material_request', 'supplier', 'await_material']);
     assert.deepEqual(await c.docTypes(id), ['material_request']);
-    await recordHistory(h, id, 'v1-material-request');
+    await recordHistory(h, id, 'material-request');
   });
 
   it('supplier ETA after the need-by: the planner adjusts the schedule and a linked order delay opens', async () => {
@@ -105,7 +105,7 @@ describe('material shortage SOP', () => {
       'await_material',
     ]);
     assert.deepEqual(await c.docTypes(id), ['material_request']);
-    await recordHistory(h, id, 'v1-material-late-supplier');
+    await recordHistory(h, id, 'material-late-supplier');
   });
 
   it('alternate material: the dispatcher brings it instead', async () => {
@@ -146,7 +146,7 @@ describe('equipment fault SOP', () => {
     assert.equal(closed.body.downtimeMinutes, 2);
     assert.deepEqual(await c.steps(id), ['maintenance_request', 'repair', 'await_running']);
     assert.deepEqual(await c.docTypes(id), ['maintenance_request']);
-    await recordHistory(h, id, 'v1-equipment-repaired');
+    await recordHistory(h, id, 'equipment-repaired');
   });
 
   it('repair ETA beyond the downtime threshold: reschedules the work orders and tells the planner', async () => {
@@ -167,7 +167,7 @@ describe('equipment fault SOP', () => {
     const reschedule = (await h.erpDocuments(id))[1]!;
     assert.ok(Number((reschedule.data as { delayMinutes?: number }).delayMinutes) >= 60);
     await c.mes(id, 'equipment_running');
-    await recordHistory(h, id, 'v1-equipment-eta-beyond');
+    await recordHistory(h, id, 'equipment-eta-beyond');
   });
 
   it('still down when the threshold passes: reschedules without waiting for an ETA', async () => {
@@ -219,7 +219,7 @@ describe('quality failure SOP', () => {
     assert.equal(closed.status, 200);
     assert.equal(closed.body.correctiveAction, 'add a poka-yoke pin');
     assert.deepEqual(await c.steps(id), ['hold', 'disposition_decision', 'execute_disposition']);
-    await recordHistory(h, id, 'v1-quality-scrap');
+    await recordHistory(h, id, 'quality-scrap');
   });
 
   it('supplier lot that shipped: purchasing claims, the lot returns to the supplier, customer service recalls', async () => {
@@ -244,7 +244,7 @@ describe('quality failure SOP', () => {
     assert.deepEqual(await c.steps(id), ['hold', 'disposition_decision', 'execute_disposition', 'recall']);
     assert.deepEqual(await c.docTypes(id), ['quality_hold', 'disposition']);
     assert.equal((await h.db('erp_sim_lots').where({ lot: 'LOT-7781' }).first('status')).status, 'returned');
-    await recordHistory(h, id, 'v1-quality-recall');
+    await recordHistory(h, id, 'quality-recall');
   });
 });
 
@@ -278,7 +278,7 @@ describe('order delay SOP', () => {
     assert.deepEqual(await c.docTypes(id), ['work_order_date_change', 'customer_notice']);
     const wo = await h.db('erp_sim_work_orders').where({ order_id: 'WO-1001' }).first('due_date');
     assert.equal(new Date(wo.due_date).toISOString().slice(0, 10), '2026-12-05');
-    await recordHistory(h, id, 'v1-order-new-date');
+    await recordHistory(h, id, 'order-new-date');
   });
 
   it('customer service tells the customer personally: no ERP notice', async () => {
@@ -307,7 +307,7 @@ describe('order delay SOP', () => {
     assert.equal((back.body as CaseJson).status, 'resolved');
     assert.deepEqual(await c.steps(id), ['plan_decision', 'await_back_on_track']);
     assert.deepEqual(await c.docTypes(id), []);
-    await recordHistory(h, id, 'v1-order-back-on-track');
+    await recordHistory(h, id, 'order-back-on-track');
   });
 
   it('an ERP refusal hands the step to a supervisor instead of failing the case', async () => {

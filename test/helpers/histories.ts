@@ -4,6 +4,10 @@
  * test/replay.test.ts replays every recorded history against the current workflow code, so a change
  * that is not replay-safe (without `patched()`) fails CI. The history is exported with the Temporal
  * CLI (`workflow show --output json`), the standard JSON form that replay accepts.
+ *
+ * Files are named `<HISTORY_VERSION>-<scenario>.json`. Older versions stay and keep replaying: when
+ * the workflow's histories change behind a new patch, bump HISTORY_VERSION and record again, so
+ * nothing recorded before is overwritten (v0: walking skeleton, v1: SOP engine, v2: record first).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -12,7 +16,11 @@ import type { Harness } from './harness.js';
 
 export const HISTORIES_DIR = new URL('../histories/', import.meta.url);
 
-export async function recordHistory(h: Harness, caseId: number, name: string): Promise<void> {
+/** The version new recordings get (see above). */
+export const HISTORY_VERSION = 'v2';
+
+/** Records the case's history as `<HISTORY_VERSION>-<scenario>.json`. */
+export async function recordHistory(h: Harness, caseId: number, scenario: string): Promise<void> {
   if (process.env.ANDON_RECORD_HISTORIES !== '1') return;
   const cli = await ensureTemporalCli();
   const json = execFileSync(
@@ -31,5 +39,8 @@ export async function recordHistory(h: Harness, caseId: number, name: string): P
     ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
-  writeFileSync(new URL(`${name}.json`, HISTORIES_DIR), `${JSON.stringify(JSON.parse(json), null, 1)}\n`);
+  writeFileSync(
+    new URL(`${HISTORY_VERSION}-${scenario}.json`, HISTORIES_DIR),
+    `${JSON.stringify(JSON.parse(json), null, 1)}\n`,
+  );
 }

@@ -1,7 +1,7 @@
 /** The id and the input of a case's workflow, built from the case as the database keeps it. */
 import type { PolicySnapshot } from '../../domain/contracts/policy.js';
 import type { ExceptionType, Severity } from '../../domain/model.js';
-import type { CaseWorkflowInput } from '../types.js';
+import type { CaseWorkflowInput } from './state.js';
 
 export const caseWorkflowId = (caseId: number): string => `case-${caseId}`;
 

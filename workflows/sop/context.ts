@@ -1,5 +1,5 @@
 /**
- * The building blocks an SOP is written with. The engine (workflows/engine.ts) implements them
+ * The building blocks an SOP is written with. The case workflow (workflows/case/sop-runtime.ts) implements them
  * durably: every step is journaled, so after a continue-as-new the SOP re-runs from the top and
  * steps already done return their recorded result instead of acting again.
  */

@@ -1,49 +1,66 @@
 /**
  * The case flow of the walking skeleton (before the SOP engine): page the responsible role,
- * escalate on ack timeouts, take ack / resolve / close. Kept verbatim so that cases started by that
- * version replay and finish as they began; `caseWorkflow` runs it only for histories without the
- * `andon-sop-engine` patch marker. Do not change its commands.
+ * escalate on ack timeouts, take ack / resolve / close. `caseWorkflow` runs it only for histories
+ * without the `andon-sop-engine` patch marker, so that cases started by that version replay and
+ * finish as they began. Do not change its commands.
+ *
+ * Frozen: it uses only its own copies (./ladder.ts, ./messages.ts, the key formats below) and
+ * type-only imports, so a change to the shared case modules cannot break it silently.
+ *
+ * Retire it (docs/legacy-retirement.md) once no execution that could replay it is left: when no
+ * open or closed-within-retention `caseWorkflow` run lacks the `andon-sop-engine` marker, replace
+ * `patched('andon-sop-engine')` by `deprecatePatch('andon-sop-engine')`; after every run that
+ * could still replay this branch is gone, delete this folder and the deprecatePatch call.
  */
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CaseActivities } from '../activities/types.js';
-import type { CaseStatus } from '../domain/model.js';
-import type { CaseOutcome, CaseWorkflowInput } from './types.js';
+import type { CaseActivities } from '../../activities/types.js';
+import type { PolicySnapshot } from '../../domain/contracts/policy.js';
+import type { CaseStatus, ExceptionType, Severity } from '../../domain/model.js';
 import {
   afterPage,
   onAck,
   onAckTimeout,
   startLadder,
-  type LadderAction,
-  type LadderState,
-} from './escalation.js';
+  type LegacyLadderAction,
+  type LegacyLadderState,
+} from './ladder.js';
 import {
   ackUpdate,
   actorRef,
   closeUpdate,
+  refuse,
   resolveUpdate,
   stateQuery,
-  type AckInput,
-  type CaseState,
-  type CloseInput,
-  type ResolveInput,
+  type LegacyAckInput,
+  type LegacyCaseState,
+  type LegacyCloseInput,
+  type LegacyResolveInput,
 } from './messages.js';
+
+/** What the skeleton read of its input (a subset of today's case workflow input). */
+export interface LegacyCaseInput {
+  caseId: number;
+  type: ExceptionType;
+  severity: Severity;
+  line: string;
+  policy: Pick<PolicySnapshot, 'ladder'>;
+}
 
 /** Attempts for a page before the workflow records it as failed and carries on up the ladder. */
 const PAGE_MAX_ATTEMPTS = 5;
 
-const acts = proxyActivities<CaseActivities>({
+const acts = proxyActivities<Pick<CaseActivities, 'transitionCase' | 'recordEvent'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-const paging = proxyActivities<CaseActivities>({
+const paging = proxyActivities<Pick<CaseActivities, 'pageLevel'>>({
   startToCloseTimeout: '2 minutes',
   retry: {
     initialInterval: '1 second',
@@ -53,21 +70,19 @@ const paging = proxyActivities<CaseActivities>({
   },
 });
 
-function refuse(reason: string): never {
-  throw ApplicationFailure.create({ type: 'Refused', message: reason, nonRetryable: true });
-}
-
-export async function legacyCaseFlow(input: CaseWorkflowInput): Promise<CaseOutcome> {
+export async function legacyCaseFlow(
+  input: LegacyCaseInput,
+): Promise<{ caseId: number; status: CaseStatus }> {
   const { workflowId } = workflowInfo();
   const ladder = input.policy.ladder;
   let status: CaseStatus = 'open';
-  let ladderState: LadderState = startLadder(ladder);
+  let ladderState: LegacyLadderState = startLadder(ladder);
   let ackDeadline: string | null = null;
   let seq = 0;
   /** Deterministic, unique idempotency key for the next step of this case. */
   const stepKey = (name: string): string => `${workflowId}:${++seq}:${name}`;
 
-  const view = (): CaseState => ({
+  const view = (): LegacyCaseState => ({
     caseId: input.caseId,
     type: input.type,
     severity: input.severity,
@@ -103,7 +118,7 @@ export async function legacyCaseFlow(input: CaseWorkflowInput): Promise<CaseOutc
       return view();
     },
     {
-      validator: (_input: AckInput) => {
+      validator: (_input: LegacyAckInput) => {
         if (status !== 'open') refuse(`case is ${status}; only an open case can be acknowledged`);
       },
     },
@@ -133,7 +148,7 @@ export async function legacyCaseFlow(input: CaseWorkflowInput): Promise<CaseOutc
       return view();
     },
     {
-      validator: (_input: ResolveInput) => {
+      validator: (_input: LegacyResolveInput) => {
         if (status !== 'open' && status !== 'acknowledged') {
           refuse(`case is ${status}; only an open or acknowledged case can be resolved`);
         }
@@ -160,14 +175,14 @@ export async function legacyCaseFlow(input: CaseWorkflowInput): Promise<CaseOutc
       return view();
     },
     {
-      validator: (_input: CloseInput) => {
+      validator: (_input: LegacyCloseInput) => {
         if (status !== 'resolved') refuse(`case is ${status}; it must be resolved before it can be closed`);
       },
     },
   );
 
   // The escalation ladder: page, wait for an ack, escalate on timeout, until acknowledged.
-  let action: LadderAction = { kind: 'page', level: ladder[0]!, round: 0 };
+  let action: LegacyLadderAction = { kind: 'page', level: ladder[0]!, round: 0 };
   let reason: 'opened' | 'ack_timeout' | 'nobody_reachable' = 'opened';
   while (status === 'open' && action.kind !== 'done') {
     if (action.kind === 'page') {

@@ -2,9 +2,9 @@
  * The escalation ladder as a pure state machine: no Temporal, no I/O, so it is unit-testable.
  * The workflow feeds it what happened (a page went out, nobody could be paged, the ack timer fired,
  * someone acknowledged) and it answers what to do next. (A missed resolve SLA pages the top level
- * directly: see watchSla in engine.ts.)
+ * directly: see ./sla.ts.)
  */
-import type { LadderLevel } from '../domain/contracts/policy.js';
+import type { LadderLevel } from '../../domain/contracts/policy.js';
 
 export interface LadderState {
   /** Index into the ladder of the level currently paged. */
