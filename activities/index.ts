@@ -1,15 +1,14 @@
 /** createActivities(deps): the activity implementations the worker registers. */
 import type { Db } from '../db/index.js';
+import type { LinkSigner } from '../lib/links.js';
 import type { Logger } from '../lib/logger.js';
 import { erpCreate, erpStock } from './erp/activities.js';
 import type { ErpAdapter } from './erp/types.js';
 import { openLinkedCase } from './linked.js';
-import type { LinkSigner } from '../lib/links.js';
-import { sendFyi } from './fyi.js';
 import type { Mailer } from './notify/mailer.js';
+import { pageLevel } from './notify/paging.js';
 import type { SmsSender } from './notify/sms.js';
-import { pageLevel } from './paging.js';
-import { applyCaseChange, applyTransition, insertEvent, openTask } from './timeline.js';
+import { recordActivities } from './records.js';
 import type { CaseActivities } from './types.js';
 
 export interface ActivityDeps {
@@ -36,19 +35,7 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
     timeZone: deps.timeZone ?? 'UTC',
   };
   return {
-    async recordEvent(input) {
-      await insertEvent(deps.db, input);
-    },
-    async transitionCase(input) {
-      await applyTransition(deps.db, input);
-      await sendFyi(paging, input.event, input.caseId);
-    },
-    async applyChange(change) {
-      await applyCaseChange(deps.db, change);
-      // After the commit, and again on a retry: the FYI messages are idempotent.
-      for (const e of change.events) await sendFyi(paging, e, change.caseId);
-    },
-    openTask: (input) => openTask(deps.db, input),
+    ...recordActivities(deps),
     pageLevel: (input) => pageLevel(paging, input),
     erpStock: (input) => erpStock(deps.erp, input),
     erpCreate: (input) => erpCreate(deps.db, deps.erp, input),
