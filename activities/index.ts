@@ -1,4 +1,6 @@
 /** createActivities(deps): the activity implementations the worker registers. */
+import { ApplicationFailure } from '@temporalio/common';
+import { dataRejection, safeDbMessage } from '../db/errors.js';
 import type { Db } from '../db/index.js';
 import type { LinkSigner } from '../lib/links.js';
 import type { Logger } from '../lib/logger.js';
@@ -34,13 +36,43 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
     now: deps.now ?? (() => new Date()),
     timeZone: deps.timeZone ?? 'UTC',
   };
-  return {
-    ...recordActivities(deps),
-    pageLevel: (input) => pageLevel(paging, input),
-    erpStock: (input) => erpStock(deps.erp, input),
-    erpCreate: (input) => erpCreate(deps.db, deps.erp, input),
-    openLinkedCase: (input) => openLinkedCase(deps.db, input),
-  };
+  return guardDatabaseErrors(
+    {
+      ...recordActivities(deps),
+      pageLevel: (input) => pageLevel(paging, input),
+      erpStock: (input) => erpStock(deps.erp, input),
+      erpCreate: (input) => erpCreate(deps.db, deps.erp, input),
+      openLinkedCase: (input) => openLinkedCase(deps.db, input),
+    },
+    deps.logger,
+  );
+}
+
+/**
+ * Every activity, with database errors made fit for the workflow: data the database refuses
+ * (db/errors.ts) fails at once as `DataRejected` — a retry would fail the same way and wedge the
+ * case — and any other database error loses its SQL text, which knex puts in the message and
+ * which would otherwise reach the workflow's history, the timeline and the case page.
+ */
+function guardDatabaseErrors(activities: CaseActivities, logger: Logger): CaseActivities {
+  const guarded: Record<string, (input: never) => Promise<unknown>> = {};
+  for (const [name, fn] of Object.entries(activities) as Array<
+    [string, (input: never) => Promise<unknown>]
+  >) {
+    guarded[name] = async (input) => {
+      try {
+        return await fn(input);
+      } catch (err) {
+        const rejected = dataRejection(err);
+        const safe = rejected ? rejected.message : safeDbMessage(err);
+        if (safe === null) throw err;
+        logger.warn({ activity: name, err }, rejected ? 'the database refused the data' : 'database error');
+        if (rejected) throw ApplicationFailure.nonRetryable(rejected.message, 'DataRejected');
+        throw ApplicationFailure.retryable(safe, 'DatabaseError');
+      }
+    };
+  }
+  return guarded as unknown as CaseActivities;
 }
 
 export type { CaseActivities } from './types.js';

@@ -9,6 +9,7 @@
  * slow ERP through `latencyAfterWriteMs`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { dataRejection } from '../../db/errors.js';
 import * as store from '../../db/erp-sim.js';
 import type { SimDocument } from '../../db/erp-sim.js';
 import type { Db } from '../../db/index.js';
@@ -87,6 +88,20 @@ export async function injectErpFault(
   await store.insertFault(db, operation, times, message);
 }
 
+/**
+ * The database refused the request's data (a quantity beyond any column, a NUL in a code…): like a
+ * real ERP's validation error, no retry can fix it. Its message names the problem, never the SQL.
+ */
+async function refusingBadData<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const rejected = dataRejection(err);
+    if (rejected) throw new ErpError(`ERP simulator: ${rejected.message}`, false);
+    throw err;
+  }
+}
+
 /** What a create's side effect leaves on its document. */
 interface Effect {
   status: string;
@@ -127,6 +142,15 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
     apply: (trx: Db) => Promise<Effect>,
   ): Promise<ErpDocument> {
     await failIfInjected(operation);
+    return refusingBadData(() => claimAndApply(docType, ref, request, apply));
+  }
+
+  async function claimAndApply(
+    docType: ErpDocType,
+    ref: DocRef,
+    request: Record<string, unknown>,
+    apply: (trx: Db) => Promise<Effect>,
+  ): Promise<ErpDocument> {
     const found = await store.documentByStepKey(db, ref.stepKey);
     if (found) return sameStep(found, docType, ref);
 
@@ -156,7 +180,7 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
 
     async stockElsewhere({ itemCode, excludeLocation }): Promise<StockLevel[]> {
       await failIfInjected('stockElsewhere');
-      return store.stockElsewhere(db, itemCode, excludeLocation);
+      return refusingBadData(() => store.stockElsewhere(db, itemCode, excludeLocation));
     },
 
     createStockTransfer(r) {
@@ -311,7 +335,7 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
 
     async documentsForCase(caseId): Promise<ErpDocument[]> {
       await failIfInjected('documentsForCase');
-      return (await store.documentsByCaseRef(db, caseRef(caseId))).map(toDocument);
+      return (await refusingBadData(() => store.documentsByCaseRef(db, caseRef(caseId)))).map(toDocument);
     },
   };
 }
