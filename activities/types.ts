@@ -1,6 +1,6 @@
 /**
- * The activity contract the case workflow calls. Kept free of implementation imports so that
- * workflows can `import type` it without pulling I/O into the workflow bundle.
+ * The activity contract the case workflow calls. Types only (the db/ shapes below are imported as
+ * types), so that workflows can `import type` it without pulling I/O into the workflow bundle.
  */
 import type { CaseChange, TransitionInput } from '../db/case-changes.js';
 import type { NewTask as OpenTaskInput } from '../db/tasks.js';
