@@ -1,15 +1,16 @@
 /** createActivities(deps): the activity implementations the worker registers. */
+import { ApplicationFailure } from '@temporalio/common';
+import { dataRejection, safeDbMessage } from '../db/errors.js';
 import type { Db } from '../db/index.js';
+import type { LinkSigner } from '../lib/links.js';
 import type { Logger } from '../lib/logger.js';
 import { erpCreate, erpStock } from './erp/activities.js';
 import type { ErpAdapter } from './erp/types.js';
 import { openLinkedCase } from './linked.js';
-import type { LinkSigner } from '../lib/links.js';
-import { sendFyi } from './fyi.js';
 import type { Mailer } from './notify/mailer.js';
+import { pageLevel } from './notify/paging.js';
 import type { SmsSender } from './notify/sms.js';
-import { pageLevel } from './paging.js';
-import { applyCaseChange, applyTransition, insertEvent, openTask } from './timeline.js';
+import { recordActivities } from './records.js';
 import type { CaseActivities } from './types.js';
 
 export interface ActivityDeps {
@@ -35,25 +36,43 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
     now: deps.now ?? (() => new Date()),
     timeZone: deps.timeZone ?? 'UTC',
   };
-  return {
-    async recordEvent(input) {
-      await insertEvent(deps.db, input);
+  return guardDatabaseErrors(
+    {
+      ...recordActivities(deps),
+      pageLevel: (input) => pageLevel(paging, input),
+      erpStock: (input) => erpStock(deps.erp, input),
+      erpCreate: (input) => erpCreate(deps.db, deps.erp, input),
+      openLinkedCase: (input) => openLinkedCase(deps.db, input),
     },
-    async transitionCase(input) {
-      await applyTransition(deps.db, input);
-      await sendFyi(paging, input.event, input.caseId);
-    },
-    async applyChange(change) {
-      await applyCaseChange(deps.db, change);
-      // After the commit, and again on a retry: the FYI messages are idempotent.
-      for (const e of change.events) await sendFyi(paging, e, change.caseId);
-    },
-    openTask: (input) => openTask(deps.db, input),
-    pageLevel: (input) => pageLevel(paging, input),
-    erpStock: (input) => erpStock(deps.erp, input),
-    erpCreate: (input) => erpCreate(deps.db, deps.erp, input),
-    openLinkedCase: (input) => openLinkedCase(deps.db, input),
-  };
+    deps.logger,
+  );
+}
+
+/**
+ * Every activity, with database errors made fit for the workflow: data the database refuses
+ * (db/errors.ts) fails at once as `DataRejected` — a retry would fail the same way and wedge the
+ * case — and any other database error loses its SQL text, which knex puts in the message and
+ * which would otherwise reach the workflow's history, the timeline and the case page.
+ */
+function guardDatabaseErrors(activities: CaseActivities, logger: Logger): CaseActivities {
+  const guarded: Record<string, (input: never) => Promise<unknown>> = {};
+  for (const [name, fn] of Object.entries(activities) as Array<
+    [string, (input: never) => Promise<unknown>]
+  >) {
+    guarded[name] = async (input) => {
+      try {
+        return await fn(input);
+      } catch (err) {
+        const rejected = dataRejection(err);
+        const safe = rejected ? rejected.message : safeDbMessage(err);
+        if (safe === null) throw err;
+        logger.warn({ activity: name, err }, rejected ? 'the database refused the data' : 'database error');
+        if (rejected) throw ApplicationFailure.nonRetryable(rejected.message, 'DataRejected');
+        throw ApplicationFailure.retryable(safe, 'DatabaseError');
+      }
+    };
+  }
+  return guarded as unknown as CaseActivities;
 }
 
 export type { CaseActivities } from './types.js';

@@ -1,10 +1,10 @@
 /** Opening a case from another one (e.g. the order delay a late material causes). */
-import { getCase, openCase } from '../db/cases.js';
-import { caseWorkflowId, workflowInputFor } from '../workflows/case/input.js';
+import { getCase, linkToParent, openCase } from '../db/cases.js';
 import type { Db } from '../db/index.js';
 import { findPolicy } from '../db/policies.js';
+import { insertEvent } from '../db/timeline.js';
+import { caseWorkflowId, workflowInputFor } from '../workflows/case/input.js';
 import type { CaseWorkflowInput } from '../workflows/case/state.js';
-import { insertEvent } from './timeline.js';
 import type { OpenLinkedCaseInput } from './types.js';
 
 /**
@@ -31,12 +31,7 @@ export async function openLinkedCase(db: Db, input: OpenLinkedCaseInput): Promis
     },
     `case:${input.parentCaseId}`,
   );
-  await db('cases')
-    .where({ id: record.id })
-    .update({
-      parent_case_id: input.parentCaseId,
-      status: db.raw(`case when status = 'pending_start' then 'open' else status end`),
-    });
+  await linkToParent(db, record.id, input.parentCaseId);
   await insertEvent(db, {
     caseId: input.parentCaseId,
     type: 'linked_case_opened',

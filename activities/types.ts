@@ -1,83 +1,19 @@
 /**
- * The activity contract the case workflow calls. Kept free of implementation imports so that
- * workflows can `import type` it without pulling I/O into the workflow bundle.
+ * The activity contract the case workflow calls. Types only (the db/ shapes below are imported as
+ * types), so that workflows can `import type` it without pulling I/O into the workflow bundle.
  */
+import type { CaseChange, TransitionInput } from '../db/case-changes.js';
+import type { NewTask as OpenTaskInput } from '../db/tasks.js';
+import type { TimelineEventInput } from '../db/timeline.js';
 import type { LadderLevel } from '../domain/contracts/policy.js';
-import type { DecisionOption, TaskResult } from '../domain/contracts/tasks.js';
-import type { CaseStatus, EventType, JobRole } from '../domain/model.js';
-import type { CaseWorkflowInput, TaskStatus } from '../workflows/case/state.js';
+import type { CaseWorkflowInput } from '../workflows/case/state.js';
 import type { Disposition, ErpDocument, StockLevel } from './erp/types.js';
 
-export interface TimelineEventInput {
-  caseId: number;
-  type: EventType;
-  /** Who caused it: `api_key:<id>`, `person:<id>`, `mes:<id>` or `system`. */
-  actor: string;
-  data: Record<string, unknown>;
-  /** Unique per logical event: a retried activity writes it once. */
-  idempotencyKey: string;
-}
-
-/** Used by cases started before the SOP engine (see workflows/legacy.ts). */
-export interface TransitionInput {
-  caseId: number;
-  to: CaseStatus;
-  from: CaseStatus[];
-  resolution?: string;
-  rootCause?: string;
-  event: TimelineEventInput;
-}
-
-/** Case columns a workflow step may set; timestamps are the workflow's (deterministic) time. */
-export interface CaseFieldChanges {
-  status?: CaseStatus;
-  currentStep?: string | null;
-  acknowledgedAt?: string | null;
-  ackedBy?: string | null;
-  resolvedAt?: string | null;
-  resolvedBy?: string | null;
-  resolution?: string | null;
-  rootCause?: string | null;
-  correctiveAction?: string | null;
-  downtimeMinutes?: number | null;
-  closedAt?: string | null;
-  cancelledAt?: string | null;
-  cancelReason?: string | null;
-  slaBreached?: boolean;
-  reopenCount?: number;
-}
-
-export interface TaskChange {
-  taskId: number;
-  status?: TaskStatus;
-  ackedAt?: string;
-  ackedBy?: string;
-  doneAt?: string;
-  eta?: string | null;
-  result?: TaskResult;
-  role?: JobRole;
-  assigneePersonId?: number | null;
-}
-
-/**
- * One atomic change of a case: its timeline events, case columns and task rows, in one transaction.
- * Idempotent on the first event's key: a repeat of an applied change does nothing.
- */
-export interface CaseChange {
-  caseId: number;
-  events: Array<Omit<TimelineEventInput, 'caseId'>>;
-  fields?: CaseFieldChanges;
-  tasks?: TaskChange[];
-}
-
-export interface OpenTaskInput {
-  caseId: number;
-  idempotencyKey: string;
-  taskKey: string;
-  role: JobRole;
-  title: string;
-  options: DecisionOption[];
-}
+// The shapes recorded in the database are the database's (db/ imports nothing from here); they
+// are part of this contract all the same, so workflows find every activity type in one module.
+export type { CaseChange, CaseFieldChanges, TransitionInput } from '../db/case-changes.js';
+export type { NewTask as OpenTaskInput, TaskChange } from '../db/tasks.js';
+export type { TimelineEventInput } from '../db/timeline.js';
 
 export type PageReason =
   'opened' | 'ack_timeout' | 'nobody_reachable' | 'repeat' | 'sla_breached' | 'eta_missed' | 'reassigned';

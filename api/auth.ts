@@ -1,6 +1,6 @@
 /** Bearer API keys with nested roles. */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { verifyApiKey, type ApiKeyRecord } from '../db/apiKeys.js';
+import { verifyApiKey, type ApiKeyRecord } from '../db/api-keys.js';
 import type { Db } from '../db/index.js';
 import { roleAllows, type ApiRole } from '../domain/model.js';
 import type { Actor } from '../workflows/messages.js';

@@ -14,7 +14,7 @@ import { applyPlantTimeZone } from '../db/plant-zone.js';
 import { MailCatcher } from '../activities/notify/mail-catcher.js';
 import { createSmtpMailer } from '../activities/notify/mailer.js';
 import { smsFromConfig } from '../activities/notify/sms.js';
-import { ensureDemoKeys, ensureDemoLogins } from '../db/demoKeys.js';
+import { ensureDemoKeys, ensureDemoLogins } from '../db/demo-keys.js';
 
 import { seedDemoPlant } from '../db/seed.js';
 import { loadConfig } from '../lib/config.js';

@@ -1,7 +1,8 @@
-/** Cases, their timeline and their notifications: the system of record people and reports read. */
+/** Case rows: the system of record people and reports read (timeline: timeline.ts, outbox: outbox.ts). */
 import type { PolicySnapshot } from '../domain/contracts/policy.js';
-import type { CaseStatus, EventType, ExceptionType, Severity } from '../domain/model.js';
+import type { CaseStatus, ExceptionType, Severity } from '../domain/model.js';
 import type { Db } from './index.js';
+import { insertEvent } from './timeline.js';
 
 export interface CaseRecord {
   id: number;
@@ -52,37 +53,6 @@ export interface NewCase {
   policy: PolicySnapshot;
   /** The shift running when the case opened (see domain/shifts.ts). */
   shift?: string | null;
-}
-
-export interface TimelineEvent {
-  id: number;
-  type: EventType;
-  actor: string;
-  data: Record<string, unknown>;
-  occurredAt: string;
-}
-
-export interface NotificationRecord {
-  id: number;
-  caseId: number;
-  taskId: number | null;
-  personId: number | null;
-  channel: string;
-  recipient: string;
-  template: string;
-  subject: string | null;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  providerId: string | null;
-  /** Last status the provider reported (Twilio: queued, sent, delivered, undelivered…). */
-  providerStatus: string | null;
-  /** The notification this one replaced on another channel after it failed for good. */
-  failoverOf: number | null;
-  createdAt: string;
-  sentAt: string | null;
-  deliveredAt: string | null;
-  failedAt: string | null;
 }
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
@@ -165,18 +135,12 @@ export async function openCase(
       return { created: false, record: toCaseRecord(existing) };
     }
     const id = row.id as number;
-    await trx('case_events').insert({
-      case_id: id,
-      type: 'opened' satisfies EventType,
+    await insertEvent(trx, {
+      caseId: id,
+      type: 'opened',
       actor,
-      data: JSON.stringify({
-        source: c.source,
-        externalId: c.externalId,
-        type: c.type,
-        severity: c.severity,
-        line: c.line,
-      }),
-      idempotency_key: `case-${id}:opened`,
+      data: { source: c.source, externalId: c.externalId, type: c.type, severity: c.severity, line: c.line },
+      idempotencyKey: `case-${id}:opened`,
     });
     return { created: true, record: toCaseRecord(row) };
   });
@@ -206,41 +170,6 @@ export async function casesPendingStart(
     .orderBy('id')
     .limit(limit);
   return rows.map(toCaseRecord);
-}
-
-export async function timeline(db: Db, caseId: number): Promise<TimelineEvent[]> {
-  const rows: Row[] = await db('case_events').where({ case_id: caseId }).orderBy('id');
-  return rows.map((r) => ({
-    id: r.id as number,
-    type: r.type as EventType,
-    actor: r.actor as string,
-    data: r.data as Record<string, unknown>,
-    occurredAt: iso(r.occurred_at as Date)!,
-  }));
-}
-
-export async function notificationsForCase(db: Db, caseId: number): Promise<NotificationRecord[]> {
-  const rows: Row[] = await db('notifications').where({ case_id: caseId }).orderBy('id');
-  return rows.map((r) => ({
-    id: r.id as number,
-    caseId: r.case_id as number,
-    taskId: (r.task_id as number | null) ?? null,
-    personId: (r.person_id as number | null) ?? null,
-    channel: r.channel as string,
-    recipient: r.recipient as string,
-    template: r.template as string,
-    subject: (r.subject as string | null) ?? null,
-    status: r.status as string,
-    attempts: r.attempts as number,
-    lastError: (r.last_error as string | null) ?? null,
-    providerId: (r.provider_id as string | null) ?? null,
-    providerStatus: (r.provider_status as string | null) ?? null,
-    failoverOf: (r.failover_of as number | null) ?? null,
-    createdAt: iso(r.created_at as Date)!,
-    sentAt: iso(r.sent_at as Date | null),
-    deliveredAt: iso((r.delivered_at as Date | null) ?? null),
-    failedAt: iso((r.failed_at as Date | null) ?? null),
-  }));
 }
 
 export interface CaseListFilters {
@@ -302,15 +231,32 @@ export async function openRecurrence(
     actor,
   );
   await db('cases').where({ id: record.id }).update({ recurrence_of: original.id });
-  await db('case_events')
-    .insert({
-      case_id: original.id,
-      type: 'reopened' satisfies EventType,
-      actor,
-      data: JSON.stringify({ reason, recurrence: record.id }),
-      idempotency_key: `case-${original.id}:recurrence-${n}`,
-    })
-    .onConflict('idempotency_key')
-    .ignore();
+  await insertEvent(db, {
+    caseId: original.id,
+    type: 'reopened',
+    actor,
+    data: { reason, recurrence: record.id },
+    idempotencyKey: `case-${original.id}:recurrence-${n}`,
+  });
   return { ...record, recurrenceOf: original.id };
+}
+
+/** A case opened by another one (see activities/linked.ts): linked to its parent, and open. */
+export async function linkToParent(db: Db, caseId: number, parentCaseId: number): Promise<void> {
+  await db('cases')
+    .where({ id: caseId })
+    .update({
+      parent_case_id: parentCaseId,
+      status: db.raw(`case when status = 'pending_start' then 'open' else status end`),
+    });
+}
+
+/** Records that a case was paged at `level` (the level never goes down). */
+export async function raiseEscalationLevel(db: Db, caseId: number, level: number): Promise<void> {
+  await db('cases')
+    .where({ id: caseId })
+    .update({
+      escalation_level: db.raw('greatest(escalation_level, ?)', [level]),
+      updated_at: db.fn.now(),
+    });
 }

@@ -1,6 +1,7 @@
 /** Escalation policies: the most specific row for (type, severity, line) wins. */
-import type { LadderLevel, PolicySnapshot, SopParams } from '../domain/contracts/policy.js';
+import type { LadderLevel, PolicySnapshot } from '../domain/contracts/policy.js';
 import { DEFAULT_RESPONSIBLE_ROLE, type ExceptionType, type Severity } from '../domain/model.js';
+import { catalogSnapshot } from './catalog.js';
 import type { Db } from './index.js';
 
 /** Used when no policy row matches: responsible role → supervisor → plant manager, by email. */
@@ -33,14 +34,10 @@ export async function findPolicy(
 ): Promise<PolicySnapshot> {
   const [ladderPolicy, catalog] = await Promise.all([
     findLadder(db, type, severity, line),
-    db('exception_types').where({ code: type }).first('sop_params', 'reopen_window_seconds'),
+    catalogSnapshot(db, type),
   ]);
   if (!catalog) return ladderPolicy;
-  return {
-    ...ladderPolicy,
-    reopenWindowSeconds: catalog.reopen_window_seconds as number,
-    sop: catalog.sop_params as Partial<SopParams>,
-  };
+  return { ...ladderPolicy, reopenWindowSeconds: catalog.reopenWindowSeconds, sop: catalog.sop };
 }
 
 async function findLadder(
@@ -77,23 +74,17 @@ export async function upsertPolicy(
   },
 ): Promise<number> {
   const ladder = JSON.stringify(input.ladder.map((l, i) => ({ ...l, level: i })));
-  const existing = await db('escalation_policies')
-    .where({ type: input.type })
-    .andWhereRaw(`coalesce(severity, '') = ? and coalesce(line, '') = ?`, [
-      input.severity ?? '',
-      input.line ?? '',
-    ])
-    .first('id');
-  if (existing) {
+  const existing = await scopePolicyId(db, input);
+  if (existing !== null) {
     await db('escalation_policies')
-      .where({ id: existing.id })
+      .where({ id: existing })
       .update({
         ladder,
         resolve_sla_seconds: input.resolveSlaSeconds,
         repeat_count: input.repeatCount ?? 0,
         updated_at: db.fn.now(),
       });
-    return existing.id as number;
+    return existing;
   }
   const [row] = await db('escalation_policies')
     .insert({
@@ -105,6 +96,60 @@ export async function upsertPolicy(
       repeat_count: input.repeatCount ?? 0,
     })
     .returning('id');
-
   return row.id as number;
+}
+
+/** The id of the policy of exactly this (type, severity, line) scope, if there is one. */
+export async function scopePolicyId(
+  db: Db,
+  scope: { type: ExceptionType; severity: Severity | null; line: string | null },
+): Promise<number | null> {
+  const row = (await db('escalation_policies')
+    .where({ type: scope.type })
+    .andWhereRaw(`coalesce(severity, '') = ? and coalesce(line, '') = ?`, [
+      scope.severity ?? '',
+      scope.line ?? '',
+    ])
+    .first('id')) as { id: number } | undefined;
+  return row?.id ?? null;
+}
+
+export interface PolicyRecord {
+  id: number;
+  type: ExceptionType;
+  severity: Severity | null;
+  line: string | null;
+  ladder: LadderLevel[];
+  resolveSlaSeconds: number;
+  repeatCount: number;
+  updatedAt: string;
+}
+
+type Row = Record<string, unknown>;
+
+const toPolicy = (r: Row): PolicyRecord => ({
+  id: r.id as number,
+  type: r.type as ExceptionType,
+  severity: (r.severity as Severity | null) ?? null,
+  line: (r.line as string | null) ?? null,
+  ladder: r.ladder as LadderLevel[],
+  resolveSlaSeconds: r.resolve_sla_seconds as number,
+  repeatCount: r.repeat_count as number,
+  updatedAt: new Date(r.updated_at as string).toISOString(),
+});
+
+/** Every policy, by type and age. */
+export async function listPolicies(db: Db): Promise<PolicyRecord[]> {
+  const rows: Row[] = await db('escalation_policies').orderBy(['type', 'id']);
+  return rows.map(toPolicy);
+}
+
+export async function getPolicy(db: Db, id: number): Promise<PolicyRecord | null> {
+  const row: Row | undefined = await db('escalation_policies').where({ id }).first();
+  return row ? toPolicy(row) : null;
+}
+
+/** Deletes a policy (running cases keep their snapshot); false when there is none. */
+export async function deletePolicy(db: Db, id: number): Promise<boolean> {
+  return (await db('escalation_policies').where({ id }).delete()) > 0;
 }

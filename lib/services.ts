@@ -17,7 +17,7 @@ import { RecordingSms, type SmsSender } from '../activities/notify/sms.js';
 import { createApp } from '../api/app.js';
 import { createTemporalEngine } from '../api/engine.js';
 import { startReconciler } from '../api/reconciler.js';
-import { ensureApiKey } from '../db/apiKeys.js';
+import { ensureApiKey } from '../db/api-keys.js';
 import { createDb, migrate, type Db } from '../db/index.js';
 import { createLinkSigner } from './links.js';
 import type { Logger } from './logger.js';

@@ -413,6 +413,25 @@ describe('quality', () => {
     assert.equal(returned.status, 'returned');
     assert.equal(returned.supplier, 'Initech');
   });
+
+  it('refuses data the database cannot store like an ERP validation error: non-retryable, no SQL, nothing written', async () => {
+    const { ref } = newCase();
+    const lotNo = uid('LOT');
+    const noSql = (e: unknown): boolean => {
+      isErp(false, /^ERP simulator: The database refused the data: /)(e);
+      assert.doesNotMatch((e as Error).message, /insert|update|select|erp_sim|1e\+308/i);
+      assert.ok(!(e as Error).message.includes('\u0000'));
+      return true;
+    };
+    const hold = { ref: ref('hold'), lot: lotNo, itemCode: 'FG-200', qty: 1e308, holdWarehouse: 'WH-QA' };
+    await assert.rejects(erp.placeQualityHold(hold), noSql);
+    await assert.rejects(erp.placeQualityHold({ ...hold, qty: 1, lot: `${lotNo}\u0000` }), noSql);
+    await assert.rejects(erp.stockElsewhere({ itemCode: 'RM\u00001001', excludeLocation: 'A-1' }), noSql);
+    assert.equal(await docCount(hold.ref.stepKey), 0);
+    assert.equal(await db('erp_sim_lots').where({ lot: lotNo }).first('id'), undefined);
+    // The same step with good data still goes through.
+    assert.equal((await erp.placeQualityHold({ ...hold, qty: 3 })).status, 'on_hold');
+  });
 });
 
 describe('work orders', () => {

@@ -538,4 +538,39 @@ describe('FYI', () => {
       [[p.plannerEmail, 'sent']],
     );
   });
+
+  it('fails over like a page: a FYI mail that cannot go out reaches the person by SMS, once', async () => {
+    const p = await plant('FY2', { channels: ['email'], ackTimeoutSeconds: 1 });
+    const id = await orderDelay('FY2');
+    const escalated = await h.mail.waitFor((m) => m.to.includes(p.supEmail) && m.subject.includes(`#${id}`));
+    h.smtpDown(true);
+    try {
+      const res = await fetch(`${h.url}/a/${linkIn(escalated.text)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'action=ack',
+      });
+      assert.equal(res.status, 200);
+      const sms = await h.twilio!.waitFor(
+        (r) => r.form.To === p.plannerPhone && /acknowledged/.test(r.form.Body!),
+      );
+      assert.match(sms.form.Body!, new RegExp(`Andon case #${id} .* was acknowledged by Supervisor FY2\\.`));
+      // The outbox marks the SMS sent once Twilio has answered, just after the fake saw it.
+      const fyi = await eventually(async () => {
+        const rows = (await outbox(id)).filter((r) => r.template === 'fyi_acked');
+        return rows.length === 2 && rows[1]!.status !== 'queued' && rows;
+      }, 'the FYI rows settled');
+      assert.deepEqual(
+        fyi.map((r) => [r.channel, r.recipient, r.status]),
+        [
+          ['email', p.plannerEmail, 'failed'],
+          ['sms', p.plannerPhone, 'sent'],
+        ],
+      );
+      assert.equal(fyi[1]!.failoverOf, fyi[0]!.id);
+      assert.equal(fyi[0]!.attempts, 1);
+    } finally {
+      h.smtpDown(false);
+    }
+  });
 });

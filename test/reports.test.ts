@@ -14,7 +14,7 @@ import pg from 'pg';
 import { authenticate } from '../api/auth.js';
 import { problemHandler } from '../api/problem.js';
 import { reportRoutes } from '../api/routes/reports.js';
-import { createApiKey } from '../db/apiKeys.js';
+import { createApiKey } from '../db/api-keys.js';
 import { createDb, migrate, type Db } from '../db/index.js';
 import * as m0004 from '../db/migrations/0004_reports.js';
 import {

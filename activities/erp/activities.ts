@@ -1,7 +1,7 @@
 /** ERP/WMS system actions of the SOPs, through whichever adapter is configured. */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/index.js';
-import { insertEvent } from '../timeline.js';
+import { insertEvent } from '../../db/timeline.js';
 import type { ErpCreateInput } from '../types.js';
 import { ErpError, type DocRef, type ErpAdapter, type ErpDocument, type StockLevel } from './types.js';
 

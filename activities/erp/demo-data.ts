@@ -6,6 +6,7 @@
  * - LOT-5521 of FG-200 and a supplier lot LOT-7781 of RM-3003 can be held and dispositioned;
  * - work orders on L1 (some on PRESS-3, one already running, one done) and L2 can be rescheduled.
  */
+import { seedErpSim } from '../../db/erp-sim.js';
 import type { Db } from '../../db/index.js';
 
 const STOCK = [
@@ -73,19 +74,7 @@ function workOrders(now: Date): Array<Record<string, unknown>> {
   ];
 }
 
-/**
- * Seeds the simulator. Idempotent: a table that already holds rows is left alone, and concurrent
- * seeds of an empty table do not collide (every row has a unique key).
- */
+/** Seeds the simulator. Idempotent: a table that already holds rows is left alone. */
 export async function seedErpSimulator(db: Db): Promise<void> {
-  const empty = async (table: string): Promise<boolean> => (await db(table).first('id')) === undefined;
-  if (await empty('erp_sim_stock')) {
-    await db('erp_sim_stock').insert(STOCK).onConflict(['warehouse', 'location', 'item_code']).ignore();
-  }
-  if (await empty('erp_sim_lots')) {
-    await db('erp_sim_lots').insert(LOTS).onConflict(['lot', 'item_code']).ignore();
-  }
-  if (await empty('erp_sim_work_orders')) {
-    await db('erp_sim_work_orders').insert(workOrders(new Date())).onConflict('order_id').ignore();
-  }
+  await seedErpSim(db, { stock: STOCK, lots: LOTS, workOrders: () => workOrders(new Date()) });
 }

@@ -9,7 +9,9 @@
  * slow ERP through `latencyAfterWriteMs`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Knex } from 'knex';
+import { dataRejection } from '../../db/errors.js';
+import * as store from '../../db/erp-sim.js';
+import type { SimDocument } from '../../db/erp-sim.js';
 import type { Db } from '../../db/index.js';
 import {
   ErpError,
@@ -20,9 +22,6 @@ import {
   type ErpDocument,
   type StockLevel,
 } from './types.js';
-
-type Row = Record<string, unknown>;
-type Trx = Knex.Transaction;
 
 /** The adapter's operations by method name; a fault row's `operation` is one of these. */
 export type ErpSimOperation = Exclude<keyof ErpAdapter, 'name'>;
@@ -56,19 +55,7 @@ const GONE_LOT_STATUSES = ['returned', 'scrapped'];
 
 const caseRef = (caseId: number): string => `case-${caseId}`;
 
-const iso = (v: unknown): string => new Date(v as Date | string).toISOString();
-
-function toDocument(r: Row): ErpDocument {
-  return {
-    docType: r.doc_type as ErpDocType,
-    docId: r.doc_id as string,
-    caseRef: r.case_ref as string,
-    stepKey: r.step_key as string,
-    status: r.status as string,
-    data: r.data as Record<string, unknown>,
-    createdAt: iso(r.created_at),
-  };
-}
+const toDocument = (d: SimDocument): ErpDocument => ({ ...d, docType: d.docType as ErpDocType });
 
 /** Rejects input that no retry could make acceptable. */
 function requirePositive(value: number, what: string): void {
@@ -98,7 +85,21 @@ export async function injectErpFault(
   times: number,
   message = `ERP simulator: injected failure of ${operation}`,
 ): Promise<void> {
-  await db('erp_sim_faults').insert({ operation, remaining: times, message });
+  await store.insertFault(db, operation, times, message);
+}
+
+/**
+ * The database refused the request's data (a quantity beyond any column, a NUL in a code…): like a
+ * real ERP's validation error, no retry can fix it. Its message names the problem, never the SQL.
+ */
+async function refusingBadData<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const rejected = dataRejection(err);
+    if (rejected) throw new ErpError(`ERP simulator: ${rejected.message}`, false);
+    throw err;
+  }
 }
 
 /** What a create's side effect leaves on its document. */
@@ -112,25 +113,13 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
 
   /** Consumes one injected failure of the operation, if any is pending, and throws it. */
   async function failIfInjected(operation: ErpSimOperation): Promise<void> {
-    // The outer `remaining > 0` is re-checked on the row's latest version when concurrent calls
-    // race for the same fault row, so a fault with remaining = n fails exactly n calls.
-    const pending = db('erp_sim_faults')
-      .select('id')
-      .where({ operation })
-      .andWhere('remaining', '>', 0)
-      .orderBy('id')
-      .limit(1);
-    const hit: Row[] = await db('erp_sim_faults')
-      .whereIn('id', pending)
-      .andWhere('remaining', '>', 0)
-      .update({ remaining: db.raw('remaining - 1') })
-      .returning('message');
-    if (hit[0]) throw new ErpError(hit[0].message as string, true);
+    const message = await store.consumeFault(db, operation);
+    if (message !== null) throw new ErpError(message, true);
   }
 
   /** The document already made for this step; a step key reused for another document is a bug. */
-  function sameStep(row: Row, docType: ErpDocType, ref: DocRef): ErpDocument {
-    const doc = toDocument(row);
+  function sameStep(found: SimDocument, docType: ErpDocType, ref: DocRef): ErpDocument {
+    const doc = toDocument(found);
     if (doc.docType !== docType || doc.caseRef !== caseRef(ref.caseId)) {
       throw new ErpError(
         `step key ${ref.stepKey} already stamps ${doc.docId} (${doc.docType}, ${doc.caseRef})`,
@@ -150,43 +139,37 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
     docType: ErpDocType,
     ref: DocRef,
     request: Record<string, unknown>,
-    apply: (trx: Trx) => Promise<Effect>,
+    apply: (trx: Db) => Promise<Effect>,
   ): Promise<ErpDocument> {
     await failIfInjected(operation);
-    const found: Row | undefined = await db('erp_sim_documents').where({ step_key: ref.stepKey }).first();
+    return refusingBadData(() => claimAndApply(docType, ref, request, apply));
+  }
+
+  async function claimAndApply(
+    docType: ErpDocType,
+    ref: DocRef,
+    request: Record<string, unknown>,
+    apply: (trx: Db) => Promise<Effect>,
+  ): Promise<ErpDocument> {
+    const found = await store.documentByStepKey(db, ref.stepKey);
     if (found) return sameStep(found, docType, ref);
 
-    const result = await db.transaction(async (trx) => {
-      const seq = await trx.raw<{ rows: Array<{ id: string | number }> }>(
-        `select nextval(pg_get_serial_sequence('erp_sim_documents', 'id')) as id`,
-      );
-      const id = Number(seq.rows[0]!.id);
-      const inserted: Row[] = await trx('erp_sim_documents')
-        .insert({
-          id,
-          doc_type: docType,
-          doc_id: `${DOC_PREFIX[docType]}${String(id).padStart(6, '0')}`,
-          case_ref: caseRef(ref.caseId),
-          step_key: ref.stepKey,
-          status: 'draft',
-          data: JSON.stringify(request),
-        })
-        .onConflict('step_key')
-        .ignore()
-        .returning('*');
-      if (!inserted[0]) {
-        const winner: Row | undefined = await trx('erp_sim_documents')
-          .where({ step_key: ref.stepKey })
-          .first();
+    const result = await store.erpSimTransaction(db, async (trx) => {
+      const id = await store.claimDocument(trx, {
+        docType,
+        prefix: DOC_PREFIX[docType],
+        caseRef: caseRef(ref.caseId),
+        stepKey: ref.stepKey,
+        request,
+      });
+      if (id === null) {
+        const winner = await store.documentByStepKey(trx, ref.stepKey);
         if (!winner) throw new ErpError(`step key ${ref.stepKey} conflicted without a document`, true);
         return { created: false, doc: sameStep(winner, docType, ref) };
       }
       const effect = await apply(trx);
-      const [row]: Row[] = await trx('erp_sim_documents')
-        .where({ id })
-        .update({ status: effect.status, data: JSON.stringify({ ...request, ...effect.data }) })
-        .returning('*');
-      return { created: true, doc: toDocument(row!) };
+      const doc = await store.finishDocument(trx, id, effect.status, { ...request, ...effect.data });
+      return { created: true, doc: toDocument(doc) };
     });
     if (result.created && latencyAfterWriteMs > 0) await sleep(latencyAfterWriteMs);
     return result.doc;
@@ -197,21 +180,7 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
 
     async stockElsewhere({ itemCode, excludeLocation }): Promise<StockLevel[]> {
       await failIfInjected('stockElsewhere');
-      const rows: Row[] = await db('erp_sim_stock')
-        .where({ item_code: itemCode })
-        .andWhere('location', '<>', excludeLocation)
-        .andWhere('qty', '>', 0)
-        .orderBy([
-          { column: 'qty', order: 'desc' },
-          { column: 'warehouse', order: 'asc' },
-          { column: 'location', order: 'asc' },
-        ]);
-      return rows.map((r) => ({
-        warehouse: r.warehouse as string,
-        location: r.location as string,
-        itemCode: r.item_code as string,
-        qty: Number(r.qty),
-      }));
+      return refusingBadData(() => store.stockElsewhere(db, itemCode, excludeLocation));
     },
 
     createStockTransfer(r) {
@@ -227,41 +196,21 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
         if (r.fromLocation === r.toLocation) {
           throw new ErpError(`cannot transfer ${r.itemCode} from ${r.fromLocation} to itself`, false);
         }
-        const source = { warehouse: r.fromWarehouse, location: r.fromLocation, item_code: r.itemCode };
-        // The row lock makes concurrent transfers from one location queue up; each re-checks qty.
-        const left: Row[] = await trx('erp_sim_stock')
-          .where(source)
-          .andWhere('qty', '>=', r.qty)
-          .update({ qty: trx.raw('qty - ?', [r.qty]), updated_at: trx.fn.now() })
-          .returning('qty');
-        if (!left[0]) {
-          const have: Row | undefined = await trx('erp_sim_stock').where(source).first('qty');
+        const source = { warehouse: r.fromWarehouse, location: r.fromLocation, itemCode: r.itemCode };
+        const left = await store.takeStock(trx, source, r.qty);
+        if (left === null) {
           throw new ErpError(
             `insufficient stock of ${r.itemCode} at ${r.fromWarehouse}/${r.fromLocation}: ` +
-              `${Number(have?.qty ?? 0)} available, ${r.qty} requested`,
+              `${await store.stockAt(trx, source)} available, ${r.qty} requested`,
             false,
           );
         }
         // The interface names only the target location; it stays in the warehouse that already
         // keeps that location (line-side locations are unique plant-wide), else the source's.
-        const known: Row | undefined = await trx('erp_sim_stock')
-          .where({ location: r.toLocation })
-          .orderBy('id')
-          .first('warehouse');
-        const toWarehouse = (known?.warehouse as string | undefined) ?? r.fromWarehouse;
-        const [target]: Row[] = await trx('erp_sim_stock')
-          .insert({ warehouse: toWarehouse, location: r.toLocation, item_code: r.itemCode, qty: r.qty })
-          .onConflict(['warehouse', 'location', 'item_code'])
-          .merge({ qty: trx.raw('erp_sim_stock.qty + excluded.qty'), updated_at: trx.fn.now() })
-          .returning('qty');
-        return {
-          status: 'completed',
-          data: {
-            toWarehouse,
-            sourceQtyAfter: Number(left[0].qty),
-            targetQtyAfter: Number(target!.qty),
-          },
-        };
+        const toWarehouse = (await store.warehouseOf(trx, r.toLocation)) ?? r.fromWarehouse;
+        const target = { warehouse: toWarehouse, location: r.toLocation, itemCode: r.itemCode };
+        const targetQtyAfter = await store.addStock(trx, target, r.qty);
+        return { status: 'completed', data: { toWarehouse, sourceQtyAfter: left, targetQtyAfter } };
       });
     },
 
@@ -286,26 +235,23 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
       const request = { lot: r.lot, itemCode: r.itemCode, qty: r.qty, holdWarehouse: r.holdWarehouse };
       return create('placeQualityHold', 'quality_hold', r.ref, request, async (trx) => {
         requirePositive(r.qty, 'qty');
-        const key = { lot: r.lot, item_code: r.itemCode };
-        const lot: Row | undefined = await trx('erp_sim_lots').where(key).forUpdate().first();
-        if (lot && GONE_LOT_STATUSES.includes(lot.status as string)) {
-          throw new ErpError(
-            `lot ${r.lot} of ${r.itemCode} is ${lot.status as string} and cannot be held`,
-            false,
-          );
+        const lot = await store.lockLot(trx, r.lot, r.itemCode);
+        if (lot && GONE_LOT_STATUSES.includes(lot.status)) {
+          throw new ErpError(`lot ${r.lot} of ${r.itemCode} is ${lot.status} and cannot be held`, false);
         }
         // An unknown lot (e.g. one the MES saw before the ERP booked it) is created on hold.
-        const [held]: Row[] = await trx('erp_sim_lots')
-          .insert({ ...key, qty: r.qty, warehouse: r.holdWarehouse, status: 'on_hold' })
-          .onConflict(['lot', 'item_code'])
-          .merge({ warehouse: r.holdWarehouse, status: 'on_hold', updated_at: trx.fn.now() })
-          .returning('qty');
+        const lotQty = await store.holdLot(trx, {
+          lot: r.lot,
+          itemCode: r.itemCode,
+          qty: r.qty,
+          warehouse: r.holdWarehouse,
+        });
         return {
           status: 'on_hold',
           data: {
-            previousWarehouse: (lot?.warehouse as string | undefined) ?? null,
-            previousStatus: (lot?.status as string | undefined) ?? null,
-            lotQty: Number(held!.qty),
+            previousWarehouse: lot?.warehouse ?? null,
+            previousStatus: lot?.status ?? null,
+            lotQty,
           },
         };
       });
@@ -323,19 +269,16 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
         requirePositive(r.qty, 'qty');
         const lotStatus = DISPOSITION_STATUS[r.disposition];
         if (!lotStatus) throw new ErpError(`unknown disposition ${String(r.disposition)}`, false);
-        const key = { lot: r.lot, item_code: r.itemCode };
-        const lot: Row | undefined = await trx('erp_sim_lots').where(key).forUpdate().first();
+        const lot = await store.lockLot(trx, r.lot, r.itemCode);
         if (!lot) throw new ErpError(`lot ${r.lot} of ${r.itemCode} is unknown to the ERP`, false);
-        const supplier = r.supplier ?? (lot.supplier as string | null) ?? null;
+        const supplier = r.supplier ?? lot.supplier ?? null;
         if (r.disposition === 'return_to_supplier' && !supplier) {
           throw new ErpError(`lot ${r.lot} has no supplier to return it to`, false);
         }
-        await trx('erp_sim_lots')
-          .where(key)
-          .update({ status: lotStatus, supplier, updated_at: trx.fn.now() });
+        await store.setLotStatus(trx, r.lot, r.itemCode, lotStatus, supplier);
         return {
           status: 'completed',
-          data: { supplier, previousStatus: lot.status as string, lotStatus },
+          data: { supplier, previousStatus: lot.status, lotStatus },
         };
       });
     },
@@ -352,27 +295,15 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
       const request = { line: r.line, equipmentId: r.equipmentId ?? null, delayMinutes: r.delayMinutes };
       return create('rescheduleWorkOrders', 'work_order_reschedule', r.ref, request, async (trx) => {
         requirePositive(r.delayMinutes, 'delayMinutes');
-        const shift = (column: string): Knex.Raw =>
-          trx.raw('?? + make_interval(secs => ?::double precision)', [column, r.delayMinutes * 60]);
-        const q = trx('erp_sim_work_orders')
-          .where({ line: r.line })
-          .whereIn('status', UNFINISHED_ORDER_STATUSES);
-        if (r.equipmentId !== undefined) q.andWhere({ equipment_id: r.equipmentId });
-        const moved: Row[] = await q
-          .update({
-            planned_start: shift('planned_start'),
-            planned_end: shift('planned_end'),
-            updated_at: trx.fn.now(),
-          })
-          .returning(['order_id', 'status', 'planned_start', 'planned_end']);
-        const orders = moved
-          .map((o) => ({
-            orderId: o.order_id as string,
-            status: o.status as string,
-            plannedStart: iso(o.planned_start),
-            plannedEnd: iso(o.planned_end),
-          }))
-          .sort((a, b) => a.plannedStart.localeCompare(b.plannedStart) || a.orderId.localeCompare(b.orderId));
+        const moved = await store.shiftWorkOrders(trx, {
+          line: r.line,
+          equipmentId: r.equipmentId,
+          statuses: UNFINISHED_ORDER_STATUSES,
+          minutes: r.delayMinutes,
+        });
+        const orders = moved.sort(
+          (a, b) => a.plannedStart.localeCompare(b.plannedStart) || a.orderId.localeCompare(b.orderId),
+        );
         return { status: 'completed', data: { orders } };
       });
     },
@@ -381,15 +312,11 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
       const request = { orderId: r.orderId, newDate: r.newDate };
       return create('updateWorkOrderDates', 'work_order_date_change', r.ref, request, async (trx) => {
         const newDueDate = calendarDate(r.newDate, 'newDate');
-        const order: Row | undefined = await trx('erp_sim_work_orders')
-          .where({ order_id: r.orderId })
-          .forUpdate()
-          .first(trx.raw('due_date::text as due_date'));
-        if (!order) throw new ErpError(`work order ${r.orderId} is unknown to the ERP`, false);
-        await trx('erp_sim_work_orders')
-          .where({ order_id: r.orderId })
-          .update({ due_date: newDueDate, updated_at: trx.fn.now() });
-        return { status: 'completed', data: { previousDueDate: order.due_date as string, newDueDate } };
+        const previousDueDate = await store.lockOrderDueDate(trx, r.orderId);
+        if (previousDueDate === null)
+          throw new ErpError(`work order ${r.orderId} is unknown to the ERP`, false);
+        await store.setOrderDueDate(trx, r.orderId, newDueDate);
+        return { status: 'completed', data: { previousDueDate, newDueDate } };
       });
     },
 
@@ -408,10 +335,7 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
 
     async documentsForCase(caseId): Promise<ErpDocument[]> {
       await failIfInjected('documentsForCase');
-      const rows: Row[] = await db('erp_sim_documents')
-        .where({ case_ref: caseRef(caseId) })
-        .orderBy('id');
-      return rows.map(toDocument);
+      return (await refusingBadData(() => store.documentsByCaseRef(db, caseRef(caseId)))).map(toDocument);
     },
   };
 }

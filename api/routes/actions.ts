@@ -10,7 +10,7 @@ import { getCase, type CaseRecord } from '../../db/cases.js';
 import type { Db } from '../../db/index.js';
 import { EXCEPTION_TYPE_LABELS, type Locale } from '../../domain/model.js';
 import type { DecisionData, DecisionOption } from '../../domain/contracts/tasks.js';
-import { asLocale } from '../../activities/notify/templates.js';
+import { asLocale } from '../../activities/notify/render.js';
 import { escapeHtml } from '../../lib/html.js';
 import type { LinkClaims, LinkSigner } from '../../lib/links.js';
 import type { Logger } from '../../lib/logger.js';

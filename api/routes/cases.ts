@@ -7,11 +7,11 @@ import {
   listCases,
   markStarted,
   openRecurrence,
-  notificationsForCase,
   openCase,
-  timeline,
   type CaseRecord,
 } from '../../db/cases.js';
+import { notificationsForCase } from '../../db/outbox.js';
+import { timeline } from '../../db/timeline.js';
 import type { Db } from '../../db/index.js';
 import { findPolicy } from '../../db/policies.js';
 import {

@@ -5,7 +5,23 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
-import { getPerson, listPeople, onDuty, savePerson, toPattern } from '../../db/people.js';
+import { deactivatePerson, getPerson, listPeople, savePerson } from '../../db/people.js';
+import {
+  addRosterEntry,
+  addRosterOverride,
+  createShiftPattern,
+  deleteRosterEntry,
+  deleteRosterOverride,
+  findShiftPattern,
+  listLines,
+  listRosters,
+  listShiftPatterns,
+  missingLines,
+  onDuty,
+  saveLine,
+  shiftsInUse,
+  updateShiftPattern,
+} from '../../db/rosters.js';
 import {
   entryBody,
   lineBody,
@@ -20,41 +36,8 @@ import { idParam, lineCode } from '../../domain/contracts/rules.js';
 import { requireRole } from '../auth.js';
 import { conflict, HttpProblem, notFound, parse } from '../problem.js';
 
-type Row = Record<string, unknown>;
-
 const bad = (field: string, message: string): HttpProblem =>
   new HttpProblem(400, 'Invalid request', `${field}: ${message}`, [{ field, message }]);
-
-const iso = (v: unknown): string | null =>
-  v === null || v === undefined ? null : new Date(v as string).toISOString();
-const day = (v: unknown): string | null => {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v.slice(0, 10);
-  const d = v as Date;
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
-
-const entryJson = (r: Row) => ({
-  id: r.id as number,
-  personId: r.person_id as number,
-  role: r.role as string,
-  line: (r.line as string | null) ?? null,
-  patternId: r.pattern_id as number,
-  shift: r.shift as string,
-  validFrom: day(r.valid_from),
-  validTo: day(r.valid_to),
-});
-
-const overrideJson = (r: Row) => ({
-  id: r.id as number,
-  personId: r.person_id as number,
-  role: r.role as string,
-  line: (r.line as string | null) ?? null,
-  kind: r.kind as string,
-  startsAt: iso(r.starts_at),
-  endsAt: iso(r.ends_at),
-  note: (r.note as string | null) ?? null,
-});
 
 /** Postgres unique violation on the active-phone index → 409 naming the field. */
 function isUniqueViolation(err: unknown, constraint: string): boolean {
@@ -70,9 +53,7 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
 
   const checkLines = async (lines: Array<string | null>): Promise<void> => {
     const wanted = [...new Set(lines.filter((l): l is string => l !== null))];
-    if (wanted.length === 0) return;
-    const rows: Row[] = await db('lines').whereIn('code', wanted).select('code');
-    const missing = wanted.filter((w) => !rows.some((x) => x.code === w));
+    const missing = await missingLines(db, wanted);
     if (missing.length > 0)
       throw bad('line', `no line ${missing.join(', ')}; create it with PUT /api/v1/rosters/lines/{code}`);
   };
@@ -134,104 +115,76 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
   /** People are never deleted (the timeline and reports name them): they are deactivated. */
   r.delete('/people/:id', admin, async (req, res) => {
     const { id: personId } = parse(z.object({ id: idParam('person') }), req.params, 'path');
-    const n = await db('people').where({ id: personId }).update({ active: false });
-    if (n === 0) throw notFound(`person ${personId}`);
+    if (!(await deactivatePerson(db, personId))) throw notFound(`person ${personId}`);
     res.json(await getPerson(db, personId));
   });
 
   // ── lines ───────────────────────────────────────────────────────────────────────────────────
   r.get('/rosters/lines', admin, async (_req, res) => {
-    const rows: Row[] = await db('lines').orderBy('code');
-    res.json({ lines: rows.map((l) => ({ code: l.code, name: l.name, kind: l.kind, active: l.active })) });
+    res.json({ lines: await listLines(db) });
   });
 
   r.put('/rosters/lines/:code', admin, async (req, res) => {
     const { code } = parse(z.object({ code: lineCode }), req.params, 'path');
     const body = parse(lineBody, req.body ?? {}, 'body');
-    await db('lines')
-      .insert({ code, ...body })
-      .onConflict('code')
-      .merge();
+    await saveLine(db, { code, ...body });
     res.json({ code, ...body });
   });
 
   // ── shift patterns ──────────────────────────────────────────────────────────────────────────
   r.get('/rosters/shift-patterns', admin, async (_req, res) => {
-    const rows: Row[] = await db('shift_patterns').orderBy('id');
-    res.json({ patterns: rows.map(toPattern) });
+    res.json({ patterns: await listShiftPatterns(db) });
   });
 
   r.post('/rosters/shift-patterns', admin, async (req, res) => {
     const body = parse(patternBody, req.body ?? {}, 'body');
-    if (await db('shift_patterns').where({ name: body.name }).first('id'))
+    if (await findShiftPattern(db, { name: body.name }))
       throw new HttpProblem(409, 'Conflict', `name: a shift pattern ${body.name} exists`, [
         { field: 'name', message: 'a shift pattern with this name exists' },
       ]);
-    const [row] = await db('shift_patterns')
-      .insert({ name: body.name, time_zone: body.timeZone, shifts: JSON.stringify(body.shifts) })
-      .returning('*');
-    res.status(201).json(toPattern(row as Row));
+    res.status(201).json(await createShiftPattern(db, body));
   });
 
   r.put('/rosters/shift-patterns/:id', admin, async (req, res) => {
     const { id: patternId } = parse(z.object({ id: idParam('shift pattern') }), req.params, 'path');
     const body = parse(patternBody, req.body ?? {}, 'body');
-    const used: Row[] = await db('roster_entries').where({ pattern_id: patternId }).distinct('shift');
-    const gone = used.map((u) => u.shift as string).filter((s) => !body.shifts.some((x) => x.name === s));
+    const used = await shiftsInUse(db, patternId);
+    const gone = used.filter((s) => !body.shifts.some((x) => x.name === s));
     if (gone.length > 0) throw conflict(`roster entries still use shift ${gone.join(', ')} of this pattern`);
-    const [row] = await db('shift_patterns')
-      .where({ id: patternId })
-      .update({ name: body.name, time_zone: body.timeZone, shifts: JSON.stringify(body.shifts) })
-      .returning('*');
-    if (!row) throw notFound(`shift pattern ${patternId}`);
-    res.json(toPattern(row as Row));
+    const pattern = await updateShiftPattern(db, patternId, body);
+    if (!pattern) throw notFound(`shift pattern ${patternId}`);
+    res.json(pattern);
   });
 
   // ── roster entries ──────────────────────────────────────────────────────────────────────────
   r.get('/rosters', admin, async (req, res) => {
     const q = parse(rostersQuery, req.query, 'query');
-    const entries = db('roster_entries').orderBy('id');
-    const overrides = db('roster_overrides').orderBy('id');
-    for (const b of [entries, overrides]) {
-      if (q.role) b.where({ role: q.role });
-      if (q.line) b.where({ line: q.line });
-      if (q.personId) b.where({ person_id: q.personId });
-    }
-    res.json({
-      entries: ((await entries) as Row[]).map(entryJson),
-      overrides: ((await overrides) as Row[]).map(overrideJson),
-    });
+    res.json(await listRosters(db, q));
   });
 
   r.post('/rosters/entries', admin, async (req, res) => {
     const body = parse(entryBody, req.body ?? {}, 'body');
     if (!(await getPerson(db, body.personId))) throw bad('personId', `no person ${body.personId}`);
     await checkLines([body.line]);
-    const pattern = body.patternId
-      ? await db('shift_patterns').where({ id: body.patternId }).first()
-      : await db('shift_patterns').where({ name: 'default' }).first();
-    if (!pattern) throw bad('patternId', `no shift pattern ${body.patternId ?? 'default'}`);
-    const p = toPattern(pattern as Row);
+    const p = await findShiftPattern(db, body.patternId ? { id: body.patternId } : { name: 'default' });
+    if (!p) throw bad('patternId', `no shift pattern ${body.patternId ?? 'default'}`);
     if (!p.shifts.some((s) => s.name === body.shift))
       throw bad('shift', `pattern ${p.name} has shifts ${p.shifts.map((s) => s.name).join(', ')}`);
-    const [row] = await db('roster_entries')
-      .insert({
-        person_id: body.personId,
-        role: body.role,
-        line: body.line,
-        pattern_id: p.id,
-        shift: body.shift,
-        valid_from: body.validFrom,
-        valid_to: body.validTo,
-      })
-      .returning('*');
-    res.status(201).json(entryJson(row as Row));
+    const entry = await addRosterEntry(db, {
+      personId: body.personId,
+      role: body.role,
+      line: body.line,
+      patternId: p.id,
+      shift: body.shift,
+      validFrom: body.validFrom,
+      validTo: body.validTo,
+    });
+    res.status(201).json(entry);
   });
 
   r.delete('/rosters/entries/:id', admin, async (req, res) => {
     const { id: entryId } = parse(z.object({ id: idParam('roster entry') }), req.params, 'path');
-    const n = await db('roster_entries').where({ id: entryId }).delete();
-    if (n === 0) throw notFound(`roster entry ${entryId}`);
+    if (!(await deleteRosterEntry(db, entryId))) throw notFound(`roster entry ${entryId}`);
     res.status(204).end();
   });
 
@@ -240,24 +193,21 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
     const body = parse(overrideBody, req.body ?? {}, 'body');
     if (!(await getPerson(db, body.personId))) throw bad('personId', `no person ${body.personId}`);
     await checkLines([body.line]);
-    const [row] = await db('roster_overrides')
-      .insert({
-        person_id: body.personId,
-        role: body.role,
-        line: body.line,
-        kind: body.kind,
-        starts_at: body.startsAt,
-        ends_at: body.endsAt,
-        note: body.note ?? null,
-      })
-      .returning('*');
-    res.status(201).json(overrideJson(row as Row));
+    const override = await addRosterOverride(db, {
+      personId: body.personId,
+      role: body.role,
+      line: body.line,
+      kind: body.kind,
+      startsAt: body.startsAt,
+      endsAt: body.endsAt,
+      note: body.note ?? null,
+    });
+    res.status(201).json(override);
   });
 
   r.delete('/rosters/overrides/:id', admin, async (req, res) => {
     const { id: overrideId } = parse(z.object({ id: idParam('roster override') }), req.params, 'path');
-    const n = await db('roster_overrides').where({ id: overrideId }).delete();
-    if (n === 0) throw notFound(`roster override ${overrideId}`);
+    if (!(await deleteRosterOverride(db, overrideId))) throw notFound(`roster override ${overrideId}`);
     res.status(204).end();
   });
 

@@ -15,11 +15,11 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import twilio from 'twilio';
-import { insertEvent } from '../../activities/timeline.js';
+import { insertEvent } from '../../db/timeline.js';
 import { personByPhone, type Contact } from '../../db/people.js';
 import type { Db } from '../../db/index.js';
 import type { Locale } from '../../domain/model.js';
-import { asLocale } from '../../activities/notify/templates.js';
+import { asLocale } from '../../activities/notify/render.js';
 import type { Logger } from '../../lib/logger.js';
 import type { CaseEngine } from '../engine.js';
 import { actAs, personActor, type ActOutcome } from './actions.js';

@@ -9,7 +9,9 @@ import { z } from 'zod';
 import type { MailCatcher } from '../../activities/notify/mail-catcher.js';
 import type { RecordingSms } from '../../activities/notify/sms.js';
 
-import { getCase, notificationsForCase, timeline, type CaseRecord } from '../../db/cases.js';
+import { getCase, type CaseRecord } from '../../db/cases.js';
+import { notificationsForCase } from '../../db/outbox.js';
+import { timeline } from '../../db/timeline.js';
 import type { Db } from '../../db/index.js';
 import { boardQuery, summaryReport } from '../../db/reports.js';
 import { EXCEPTION_TYPE_LABELS, JOB_ROLES, type ExceptionType } from '../../domain/model.js';

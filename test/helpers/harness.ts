@@ -16,7 +16,7 @@ import { TwilioFake } from './twilio-fake.js';
 import { seedErpSimulator } from '../../activities/erp/demo-data.js';
 import { createSimulatorErp } from '../../activities/erp/simulator.js';
 import type { ErpDocument } from '../../activities/erp/types.js';
-import { createApiKey } from '../../db/apiKeys.js';
+import { createApiKey } from '../../db/api-keys.js';
 import type { SopParams } from '../../domain/contracts/policy.js';
 
 import type { Db } from '../../db/index.js';

@@ -1,8 +1,15 @@
-/** Message texts, in the recipient's locale. */
+/** Message texts, in the recipient's locale: pages (mail and SMS) and FYI messages. */
 import { escapeHtml } from '../../lib/html.js';
-import { EXCEPTION_TYPE_LABELS, type ExceptionType, type JobRole } from '../../domain/model.js';
+import { EXCEPTION_TYPE_LABELS, type Channel, type ExceptionType, type JobRole } from '../../domain/model.js';
 
 export type Locale = 'en' | 'zh-CN';
+
+/** What a message carries, rendered for one recipient on one channel. */
+export interface Rendered {
+  subject: string | null;
+  text: string;
+  html: string | null;
+}
 
 export const asLocale = (v: string | null | undefined): Locale => (v === 'zh-CN' ? 'zh-CN' : 'en');
 
@@ -168,4 +175,31 @@ export function fyiMessage(
     html: `<!doctype html><html lang="${locale}"><body style="font-family:sans-serif"><p>${escapeHtml(text)}</p></body></html>`,
     sms: text.length > 300 ? `${text.slice(0, 297)}...` : text,
   };
+}
+
+/** A page for one recipient on one channel: the mail, or the short SMS. */
+export function pageMessage(locale: Locale, channel: Channel, f: TaskMailFacts): Rendered {
+  if (channel === 'email') return taskMail(locale, f);
+  return {
+    subject: null,
+    html: null,
+    text: taskSms(locale, {
+      caseId: f.caseId,
+      type: f.type,
+      line: f.line,
+      station: f.station,
+      ask: f.ask ?? null,
+      escalated: f.escalated,
+      ackDeadline: f.ackDeadline,
+      options: f.options,
+      actionUrl: f.actionUrl ?? null,
+    }),
+  };
+}
+
+/** A FYI message on one channel. */
+export function fyiContent(msg: ReturnType<typeof fyiMessage>, channel: Channel): Rendered {
+  return channel === 'email'
+    ? { subject: msg.subject, text: msg.text, html: msg.html }
+    : { subject: null, text: msg.sms, html: null };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { hashPassword } from '../api/web/session.js';
 
 import { API_ROLES, type ApiRole } from '../domain/model.js';
-import { createApiKey, verifyApiKey } from './apiKeys.js';
+import { createApiKey, verifyApiKey } from './api-keys.js';
 import type { Db } from './index.js';
 
 export type DemoKeys = Record<ApiRole, string>;

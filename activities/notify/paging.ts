@@ -1,0 +1,175 @@
+/**
+ * Paging one level of the escalation ladder: find who holds the role on the line, record them on
+ * the task, write one outbox row per recipient and channel, and send. Idempotent: a retry re-sends
+ * only what has not gone out yet, and the timeline events are written once.
+ */
+import { Context } from '@temporalio/activity';
+import { getCase, raiseEscalationLevel } from '../../db/cases.js';
+import type { Db } from '../../db/index.js';
+import type { Contact } from '../../db/people.js';
+import { openPageTask, recordTaskPage, taskForPage } from '../../db/tasks.js';
+import { insertEvent } from '../../db/timeline.js';
+import type { Channel } from '../../domain/model.js';
+import type { LinkSigner } from '../../lib/links.js';
+import type { PageLevelInput, PageLevelResult } from '../types.js';
+import { deliverWithFailover, type DeliverDeps, type Outcome } from './deliver.js';
+import { findRecipients } from './recipients.js';
+import { asLocale, pageMessage, type Rendered } from './render.js';
+
+export interface PagingDeps extends DeliverDeps {
+  /** The clock rosters are read with. */
+  now: () => Date;
+  /** IANA time zone of the plant (shift patterns without their own zone). */
+  timeZone: string;
+  /** Signs the one-time action links in messages; without it, messages carry no action link. */
+  links: LinkSigner | null;
+}
+
+export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promise<PageLevelResult> {
+  const { db } = deps;
+  const { level, caseId, idempotencyKey: key } = input;
+  const lastAttempt = Context.current().info.attempt >= input.maxAttempts;
+
+  if (input.recordEscalation) {
+    await insertEvent(db, {
+      caseId,
+      type: 'escalated',
+      actor: 'system',
+      data: {
+        toLevel: level.level,
+        role: level.targetRole,
+        reason: input.reason,
+        ...(input.taskKey ? { task: input.taskKey } : {}),
+      },
+      idempotencyKey: `${key}:escalated`,
+    });
+  }
+
+  const paged = await findRecipients(deps, { level, line: input.line, personId: input.personId });
+  if (paged.nobody !== null) {
+    await insertEvent(db, {
+      caseId,
+      type: 'escalation_skipped',
+      actor: 'system',
+      data: { level: level.level, role: level.targetRole, reason: paged.nobody },
+      idempotencyKey: `${key}:skipped`,
+    });
+    return { sent: 0, failed: 0, skippedReason: paged.nobody };
+  }
+  const { people, recipients } = paged;
+
+  const caseRow = await getCase(db, caseId);
+  if (!caseRow) throw new Error(`case ${caseId} not found`);
+  const taskId = await recordOnTask(db, input, people);
+  await raiseEscalationLevel(db, caseId, level.level);
+
+  const task = taskId !== null ? await taskForPage(db, taskId) : null;
+  const options = task?.options ?? [];
+  const taskKey = input.taskKey ?? task?.taskKey ?? '';
+  const template = input.reason === 'opened' ? 'task_assigned' : `task_${input.reason}`;
+
+  const render = (person: Contact, channel: Channel, nKey: string): Rendered =>
+    pageMessage(asLocale(person.locale), channel, {
+      caseId,
+      type: caseRow.type,
+      severity: caseRow.severity,
+      line: caseRow.line,
+      station: caseRow.station,
+      title: caseRow.title,
+      openedAt: caseRow.openedAt,
+      role: level.targetRole,
+      level: level.level,
+      escalated: level.level > 0,
+      reason: input.reason,
+      ask: input.taskTitle ?? null,
+      ackDeadline: input.ackDeadline,
+      caseUrl: `${deps.publicUrl}/api/v1/cases/${caseId}`,
+      recipientName: person.name,
+      actionUrl: deps.links
+        ? `${deps.publicUrl}/a/${deps.links.sign({ p: person.id, c: caseId, t: taskKey }, { nonce: deps.links.nonce(nKey) })}`
+        : null,
+      options,
+    });
+
+  const outcomes: Outcome[] = [];
+  const errors: string[] = [];
+  for (const r of recipients) {
+    const sent = await deliverWithFailover(
+      deps,
+      {
+        caseId,
+        taskId,
+        template,
+        person: r.person,
+        channel: r.channel,
+        to: r.address,
+        key: `${key}:${r.person.id}:${r.channel}`,
+        render: (channel, nKey) => render(r.person, channel, nKey),
+        // No failover onto a channel this page uses for the person anyway.
+        failover: !recipients.some((x) => x.person.id === r.person.id && x.channel !== r.channel),
+      },
+      lastAttempt,
+    );
+    outcomes.push(...sent.outcomes);
+    errors.push(...sent.errors);
+  }
+  // Let Temporal retry with backoff; messages already sent are not sent again.
+  if (errors.length > 0) throw new Error(`could not send ${errors.length} message(s): ${errors.join('; ')}`);
+
+  const sent = outcomes.filter((o) => o.status === 'sent' || o.status === 'delivered').length;
+  const failed = outcomes.filter((o) => o.status === 'failed').length;
+  if (failed > 0) {
+    await insertEvent(db, {
+      caseId,
+      type: 'notification_failed',
+      actor: 'system',
+      data: {
+        level: level.level,
+        role: level.targetRole,
+        recipients: outcomes.filter((o) => o.status === 'failed'),
+      },
+      idempotencyKey: `${key}:failed`,
+    });
+  }
+  if (sent > 0) {
+    await insertEvent(db, {
+      caseId,
+      type: 'notified',
+      actor: 'system',
+      data: {
+        level: level.level,
+        role: level.targetRole,
+        reason: input.reason,
+        recipients: outcomes.filter((o) => o.status !== 'failed'),
+      },
+      idempotencyKey: `${key}:notified`,
+    });
+  }
+  return {
+    sent,
+    failed,
+    skippedReason: sent === 0 ? `no message to role ${level.targetRole} could be delivered` : null,
+    recipients: people.map((p) => ({ personId: p.id, name: p.name })),
+  };
+}
+
+/** Records who is paged on the task row; cases started before the SOP engine get a row per page. */
+async function recordOnTask(db: Db, input: PageLevelInput, people: Contact[]): Promise<number | null> {
+  const assignees = people.map((p) => ({ personId: p.id, name: p.name }));
+  if (input.taskId !== undefined) {
+    await recordTaskPage(db, input.taskId, {
+      assignees,
+      ackDeadline: input.ackDeadline,
+      level: input.level.level,
+    });
+    return input.taskId;
+  }
+  return openPageTask(db, {
+    caseId: input.caseId,
+    level: input.level.level,
+    role: input.level.targetRole,
+    assignees,
+    ackDeadline: input.ackDeadline,
+    idempotencyKey: `${input.idempotencyKey}:task`,
+  });
+}

@@ -1,0 +1,166 @@
+/** The notification outbox: one row per message, written once by its idempotency key, then sent. */
+import type { Channel, NotificationStatus } from '../domain/model.js';
+import type { Db } from './index.js';
+
+export interface NotificationRecord {
+  id: number;
+  caseId: number;
+  taskId: number | null;
+  personId: number | null;
+  channel: string;
+  recipient: string;
+  template: string;
+  subject: string | null;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  providerId: string | null;
+  /** Last status the provider reported (Twilio: queued, sent, delivered, undelivered…). */
+  providerStatus: string | null;
+  /** The notification this one replaced on another channel after it failed for good. */
+  failoverOf: number | null;
+  createdAt: string;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  failedAt: string | null;
+}
+
+/** What sending needs of a row. */
+export interface OutboxRow {
+  id: number;
+  status: NotificationStatus;
+  channel: Channel;
+  recipient: string;
+  idempotency_key: string;
+}
+
+export interface NewNotification {
+  caseId: number;
+  taskId: number | null;
+  personId: number;
+  channel: Channel;
+  recipient: string;
+  template: string;
+  subject: string | null;
+  body: string;
+  key: string;
+  failoverOf?: number;
+}
+
+/** Inserts an outbox row once (by key) and returns it as it now stands. */
+export async function ensureNotification(db: Db, n: NewNotification): Promise<OutboxRow> {
+  await db('notifications')
+    .insert({
+      case_id: n.caseId,
+      task_id: n.taskId,
+      person_id: n.personId,
+      channel: n.channel,
+      recipient: n.recipient,
+      template: n.template,
+      subject: n.subject,
+      body: n.body,
+      idempotency_key: n.key,
+      failover_of: n.failoverOf ?? null,
+    })
+    .onConflict('idempotency_key')
+    .ignore();
+  return (await db('notifications')
+    .where({ idempotency_key: n.key })
+    .first('id', 'status', 'channel', 'recipient', 'idempotency_key')) as OutboxRow;
+}
+
+/** The transport took the message. */
+export async function markSent(
+  db: Db,
+  id: number,
+  provider: { providerId: string; providerStatus: string | null },
+): Promise<void> {
+  await db('notifications')
+    .where({ id })
+    .update({
+      status: 'sent',
+      attempts: db.raw('attempts + 1'),
+      provider_id: provider.providerId,
+      provider_status: provider.providerStatus,
+      sent_at: db.fn.now(),
+      last_error: null,
+    });
+}
+
+/** A send failed: for good (`failed`), or queued again for the next attempt. */
+export async function markAttemptFailed(db: Db, id: number, error: string, failed: boolean): Promise<void> {
+  await db('notifications')
+    .where({ id })
+    .update({
+      attempts: db.raw('attempts + 1'),
+      last_error: error,
+      status: failed ? 'failed' : 'queued',
+      ...(failed ? { failed_at: db.fn.now() } : {}),
+    });
+}
+
+/** A person a task of the case was delivered to, with how to reach them. */
+export interface PagedPerson {
+  person_id: number;
+  name: string;
+  channel: Channel;
+  recipient: string;
+  locale: string;
+  email: string | null;
+  phone: string | null;
+}
+
+/**
+ * Everyone but `exceptPersonId` (and inactive people) a task page of the case reached, per delivered
+ * message in outbox order; only pages about `taskKeys` when given.
+ */
+export async function pagedPeople(
+  db: Db,
+  caseId: number,
+  exceptPersonId: number,
+  taskKeys: string[] | null,
+): Promise<PagedPerson[]> {
+  const q = db('notifications as n')
+    .join('people as p', 'p.id', 'n.person_id')
+    .where('n.case_id', caseId)
+    .andWhere('n.template', 'like', 'task_%')
+    .whereIn('n.status', ['sent', 'delivered'])
+    .andWhere('n.person_id', '<>', exceptPersonId)
+    .andWhere('p.active', true)
+    .select('n.person_id', 'p.name', 'n.channel', 'n.recipient', 'p.locale', 'p.email', 'p.phone')
+    .orderBy('n.id');
+  if (taskKeys && taskKeys.length > 0) {
+    q.whereIn('n.task_id', db('tasks').where({ case_id: caseId }).whereIn('task_key', taskKeys).select('id'));
+  }
+  return (await q) as PagedPerson[];
+}
+
+const iso = (v: unknown): string | null =>
+  v === null || v === undefined ? null : new Date(v as Date).toISOString();
+
+type Row = Record<string, unknown>;
+
+/** A case's notifications, oldest first. */
+export async function notificationsForCase(db: Db, caseId: number): Promise<NotificationRecord[]> {
+  const rows: Row[] = await db('notifications').where({ case_id: caseId }).orderBy('id');
+  return rows.map((r) => ({
+    id: r.id as number,
+    caseId: r.case_id as number,
+    taskId: (r.task_id as number | null) ?? null,
+    personId: (r.person_id as number | null) ?? null,
+    channel: r.channel as string,
+    recipient: r.recipient as string,
+    template: r.template as string,
+    subject: (r.subject as string | null) ?? null,
+    status: r.status as string,
+    attempts: r.attempts as number,
+    lastError: (r.last_error as string | null) ?? null,
+    providerId: (r.provider_id as string | null) ?? null,
+    providerStatus: (r.provider_status as string | null) ?? null,
+    failoverOf: (r.failover_of as number | null) ?? null,
+    createdAt: iso(r.created_at)!,
+    sentAt: iso(r.sent_at),
+    deliveredAt: iso(r.delivered_at),
+    failedAt: iso(r.failed_at),
+  }));
+}
