@@ -6,6 +6,7 @@
  * turns an outcome into problem+json (`problemOf`); pages and SMS turn it into words (api/web/i18n.ts).
  */
 import type { z } from 'zod';
+import { taskReassigned } from '../db/action-links.js';
 import { getCase, type CaseRecord } from '../db/cases.js';
 import type { Db } from '../db/index.js';
 import { getPerson } from '../db/people.js';
@@ -163,6 +164,22 @@ export function mayActAsAssignee(
   return state.tasks.some((t) => active(t) && mine(t));
 }
 
+/**
+ * Whether a person may act from a message, as far as Andon can tell before the workflow decides:
+ * not when the live state shows them off the task *and* it was reassigned. (Right after a page goes
+ * out, the live state may not list its recipient yet: that is not a reason to refuse.)
+ */
+export async function mayAct(
+  db: Db,
+  state: CaseState,
+  personId: number,
+  action: ActionName,
+  taskKey: string | undefined,
+): Promise<boolean> {
+  if (mayActAsAssignee(state, personId, action, taskKey)) return true;
+  return !(await taskReassigned(db, state.caseId, taskKey));
+}
+
 export async function runAction<K extends ActionName>(
   deps: RunActionDeps,
   req: ActionRequest<K>,
@@ -182,7 +199,7 @@ export async function runAction<K extends ActionName>(
   if (asAssignee && req.actor.kind === 'person') {
     const state = await deps.cases.state(record.id);
     const taskKey = (built as { taskKey?: string }).taskKey;
-    if (state && !mayActAsAssignee(state, Number(req.actor.id), req.action, taskKey))
+    if (state && !(await mayAct(deps.db, state, Number(req.actor.id), req.action, taskKey)))
       return { ok: false, kind: 'not_assignee', record };
   }
 

@@ -28,3 +28,13 @@ export async function claimLink(
 export async function releaseLink(db: Db, nonce: string): Promise<void> {
   await db('action_link_uses').where({ nonce }).delete();
 }
+
+/**
+ * Whether a task of the case was reassigned (the timeline's `reassigned` events): `taskKey` names
+ * one task, undefined asks about any. Tells "no longer assigned" from "not yet recorded as paged".
+ */
+export async function taskReassigned(db: Db, caseId: number, taskKey?: string): Promise<boolean> {
+  const q = db('case_events').where({ case_id: caseId, type: 'reassigned' });
+  if (taskKey !== undefined) q.whereRaw(`data->>'task' = ?`, [taskKey]);
+  return (await q.first('id')) !== undefined;
+}

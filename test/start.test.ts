@@ -73,6 +73,8 @@ before(async () => {
       ANDON_TEMPORAL_PORT: String(await freePort()),
       ANDON_TEMPORAL_UI_PORT: String(await freePort()),
       ANDON_BOOTSTRAP_ADMIN_KEY: adminKey,
+      // Info lines too: the recorded SMS's log line is checked for whole action links.
+      LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -18,7 +18,7 @@ import { asLocale } from '../../lib/locale.js';
 import type { Logger } from '../../lib/logger.js';
 import type { CaseClient } from '../case-client.js';
 import { compact, decisionData, numberField, optional, required, type FormFields } from '../forms.js';
-import { mayActAsAssignee, problemOf, runAction, type ActionName } from '../run-action.js';
+import { mayAct, problemOf, runAction, type ActionName } from '../run-action.js';
 import { renderActionPage, sendActionPage, sendNotice } from '../web/action-page.js';
 import { bilingual, refusalText, t, type StringKey } from '../web/i18n.js';
 
@@ -92,7 +92,7 @@ export function actionLinkRoutes(deps: ActionLinkDeps): Router {
     if (!l) return;
     const live = l.record.status === 'pending_start' ? null : await cases.state(l.record.id);
     const taskKey = l.claims.t === '' ? undefined : l.claims.t;
-    const assigned = live ? mayActAsAssignee(live, l.person.id, 'ack', taskKey) : true;
+    const assigned = live ? await mayAct(db, live, l.person.id, 'ack', taskKey) : true;
     sendActionPage(
       res,
       200,
