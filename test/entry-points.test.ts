@@ -272,6 +272,12 @@ describe('hostile input', () => {
     assert.doesNotMatch(await missing.text(), /finished/);
     const ok = await act('comment', { text: 'checked the line' });
     assert.equal(ok.status, 303);
+    // After all that, the case still acts, and its row agrees with its workflow.
+    const acked = await act('ack', {});
+    assert.equal(acked.status, 303);
+    const now = await c.get(id);
+    assert.equal(now.status, 'acknowledged');
+    assert.equal(now.live?.status, now.status);
   });
 
   it('action links parse with the same contracts and stay usable after a refusal', async () => {
@@ -296,6 +302,9 @@ describe('hostile input', () => {
     assert.equal((await fetch(`${h.url}${link}`)).status, 200, 'the link is still usable');
     const eta = await form(link, { action: 'eta', etaMinutes: '45' });
     assert.equal(eta.status, 200);
+    const now = await c.get(id);
+    assert.ok(now.live?.tasks.find((t) => t.key === 'plan')?.eta, 'the ETA is recorded');
+    assert.equal(now.live?.status, now.status);
   });
 
   it('SMS replies: text Andon cannot keep is refused politely, numbers by the same limits', async () => {

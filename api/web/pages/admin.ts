@@ -23,11 +23,11 @@ export function adminPage(ctx: WebContext): Router {
         <table class="cases">
           <thead>
             <tr>
-              <th>code</th>
+              <th>${t(l, 'code')}</th>
               <th>en</th>
               <th>中文</th>
               <th>SOP</th>
-              <th>reason codes</th>
+              <th>${t(l, 'reasonCodes')}</th>
             </tr>
           </thead>
           <tbody>
@@ -49,12 +49,12 @@ export function adminPage(ctx: WebContext): Router {
         <table class="cases">
           <thead>
             <tr>
-              <th>type</th>
-              <th>severity</th>
-              <th>line</th>
-              <th>ladder</th>
-              <th>SLA</th>
-              <th>repeat</th>
+              <th>${t(l, 'type')}</th>
+              <th>${t(l, 'severity')}</th>
+              <th>${t(l, 'line')}</th>
+              <th>${t(l, 'ladder')}</th>
+              <th>${t(l, 'sla')}</th>
+              <th>${t(l, 'repeat')}</th>
             </tr>
           </thead>
           <tbody>
@@ -77,11 +77,11 @@ export function adminPage(ctx: WebContext): Router {
         <table class="cases">
           <thead>
             <tr>
-              <th>name</th>
-              <th>email</th>
-              <th>phone</th>
-              <th>locale</th>
-              <th>web</th>
+              <th>${t(l, 'name')}</th>
+              <th>${t(l, 'email')}</th>
+              <th>${t(l, 'phone')}</th>
+              <th>${t(l, 'locale')}</th>
+              <th>${t(l, 'webRole')}</th>
               <th>${t(l, 'roles')}</th>
             </tr>
           </thead>
@@ -111,8 +111,8 @@ export function adminPage(ctx: WebContext): Router {
           </tbody>
         </table>
         <p>
-          The catalog and policies are edited through <code>/api/v1/exception-types</code> and
-          <code>/api/v1/policies</code>.
+          ${t(l, 'editedThrough')} <code>/api/v1/exception-types</code>, <code>/api/v1/policies</code>,
+          <code>/api/v1/people</code>.
         </p>`,
     });
   });

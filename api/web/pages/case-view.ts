@@ -26,8 +26,8 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
       html`<li class="task task-${tk.status}">
         <strong>${tk.title}</strong> — ${tk.role},
         ${tk.status}${tk.assignees.length > 0 ? html`, ${tk.assignees.map((a) => a.name).join(', ')}` : ''}
-        ${tk.ackDeadline ? html`, ack by <time class="countdown" datetime="${tk.ackDeadline}" data-overdue="${t(l, 'overdue')}">${localTime(tk.ackDeadline, timeZone)}</time>` : ''}
-        ${tk.eta ? html`, ETA ${localTime(tk.eta, timeZone)}` : ''}
+        ${tk.ackDeadline ? html`, ${t(l, 'ackBy')} <time class="countdown" datetime="${tk.ackDeadline}" data-overdue="${t(l, 'overdue')}">${localTime(tk.ackDeadline, timeZone)}</time>` : ''}
+        ${tk.eta ? html`, ${t(l, 'eta')} ${localTime(tk.eta, timeZone)}` : ''}
         ${tk.result ? html` → <em>${tk.result.option}</em>` : ''}
         ${
           (tk.status === 'open' || tk.status === 'acked') && active

@@ -90,7 +90,10 @@ export function reportsPage(ctx: WebContext): Router {
       title: t(l, 'reports'),
       body: html`<h1>${t(l, 'reports')} · ${t(l, 'last90')}</h1>
         <div id="report" data-live-src="/partials/reports">${kpi.table}</div>
-        <p><a href="/api/v1/reports/summary?groupBy=type">${t(l, 'csv')}</a> (API, Accept: text/csv)</p>
+        <p>
+          <a href="/api/v1/reports/summary?groupBy=type">${t(l, 'csv')}</a> (API,
+          <code>Accept: text/csv</code>)
+        </p>
         <h2>${t(l, 'trend')}</h2>
         ${lineChart({
           labels: weekly.groups.map((g) => g.key ?? ''),
