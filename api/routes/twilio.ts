@@ -155,7 +155,7 @@ export function twilioRoutes(deps: TwilioRouteDeps): Router {
     };
 
     const person = await personByPhone(db, from);
-    if (!person) return finish('unknown_sender', bilingual('smsUnknownSender').replace(' / ', '\n'));
+    if (!person) return finish('unknown_sender', bilingual('smsUnknownSender', {}, '\n'));
     const locale = asLocale(person.locale);
     const command = parseSms(text);
     if (command.kind === 'help' || command.kind === 'unknown')

@@ -255,8 +255,11 @@ export function t(lang: Lang, key: StringKey, vars: Record<string, string | numb
 }
 
 /** Both languages at once, for a page or a reply to someone Andon does not know. */
-export const bilingual = (key: StringKey, vars: Record<string, string | number> = {}): string =>
-  LANGS.map((l) => t(l, key, vars)).join(' / ');
+export const bilingual = (
+  key: StringKey,
+  vars: Record<string, string | number> = {},
+  separator = ' / ',
+): string => LANGS.map((l) => t(l, key, vars)).join(separator);
 
 /** Why an action was not done, in words (web forms and action links; SMS words it its own way). */
 export function refusalText(lang: Lang, o: Refusal): string {
