@@ -1,28 +1,31 @@
-/** createApp(deps): the Express application — REST API, health endpoints, problem+json errors. */
+/** createApp(deps): the Express application — REST API, web UI, webhooks, health, problem+json errors. */
 import express, { type Express } from 'express';
-import type { MailCatcher } from '../activities/notify/mail-catcher.js';
-import type { RecordingSms } from '../activities/notify/sms.js';
-import type { LinkSigner } from '../lib/links.js';
+import helmet from 'helmet';
 import type { Db } from '../db/index.js';
+import { databaseReady } from '../db/web-admin.js';
+import type { LinkSigner } from '../lib/links.js';
 import type { Logger } from '../lib/logger.js';
-import { authenticate, requireRole } from './auth.js';
+import type { MailCatcher } from '../lib/mail-catcher.js';
+import type { RecordingSms } from '../lib/recording-sms.js';
+import { authenticate } from './auth.js';
+import type { CaseClient } from './case-client.js';
 import { createMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
-
-import type { CaseEngine } from './engine.js';
 import { HttpProblem, problemHandler, sendProblem } from './problem.js';
-import { caseRoutes } from './routes/cases.js';
+import { accountRoutes } from './routes/accounts.js';
 import { actionLinkRoutes } from './routes/actions.js';
+import { caseRoutes } from './routes/cases.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { devRoutes } from './routes/dev.js';
 import { peopleRoutes } from './routes/people.js';
-import { twilioRoutes } from './routes/twilio.js';
 import { reportRoutes } from './routes/reports.js';
+import { twilioRoutes } from './routes/twilio.js';
 import type { CaseEventBus } from './web/live.js';
-import { webRoutes } from './web/routes.js';
+import { webRoutes, type WebDeps } from './web/router.js';
 
 export interface AppDeps {
   db: Db;
-  engine: CaseEngine;
+  cases: CaseClient;
   logger: Logger;
   /** Extra readiness check (e.g. Temporal reachable); resolves true when ready. */
   temporalReady?: () => Promise<boolean>;
@@ -41,8 +44,38 @@ export interface AppDeps {
   /** The clock (rosters, links); default real time. */
   now?: () => Date;
   /** The web UI (sign-in, board, case pages, reports); absent: API only. */
-  web?: { sessionSecret: string; events?: CaseEventBus };
+  web?: { sessionSecret: string; events?: CaseEventBus } & Pick<
+    WebDeps,
+    'loginLimit' | 'lockout' | 'maxStreamsPerSession'
+  >;
 }
+
+/**
+ * Headers for every answer: a strict CSP (scripts and styles from this site only, no framing,
+ * forms posting here only), X-Frame-Options DENY, nosniff. No upgrade-insecure-requests: plants
+ * run Andon on plain http inside their network too.
+ */
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      styleSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  // Not no-referrer: browsers then send `Origin: null` on form posts, and the web's own forms
+  // are told from cross-site ones by their Origin.
+  referrerPolicy: { policy: 'same-origin' },
+  strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: false },
+});
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -50,6 +83,12 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback');
   const metrics = createMetrics(deps.db);
   app.use(metrics.middleware);
+  app.use(securityHeaders);
+  // API answers are about one moment and one caller: never kept by a cache.
+  app.use(['/api', '/healthz', '/readyz'], (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
   app.get('/healthz', (_req, res) => {
@@ -67,12 +106,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, 'ok' | 'failing'> = {};
-    try {
-      await deps.db.raw('select 1');
-      checks.database = 'ok';
-    } catch {
-      checks.database = 'failing';
-    }
+    checks.database = (await databaseReady(deps.db)) ? 'ok' : 'failing';
     if (deps.temporalReady)
       checks.temporal = (await deps.temporalReady().catch(() => false)) ? 'ok' : 'failing';
     const ready = Object.values(checks).every((v) => v === 'ok');
@@ -84,7 +118,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     twilioRoutes({
       db: deps.db,
-      engine: deps.engine,
+      cases: deps.cases,
       logger: deps.logger,
       publicUrl,
       ...(deps.twilioAuthToken ? { authToken: deps.twilioAuthToken } : {}),
@@ -94,7 +128,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(
       actionLinkRoutes({
         db: deps.db,
-        engine: deps.engine,
+        cases: deps.cases,
         logger: deps.logger,
         links: deps.links,
         publicUrl,
@@ -110,31 +144,21 @@ export function createApp(deps: AppDeps): Express {
     catalogRoutes(deps),
     reportRoutes(deps),
     peopleRoutes(deps),
+    accountRoutes(deps),
+    devRoutes(deps),
   );
 
-  const devMail = deps.devMail;
-  if (devMail) {
-    app.get('/api/v1/dev/mail', requireRole('supervisor'), (_req, res) => {
-      res.json({ messages: devMail.messages.slice(-200).reverse() });
-    });
-  }
-
-  const devSms = deps.devSms;
-  if (devSms) {
-    app.get('/api/v1/dev/sms', requireRole('supervisor'), (_req, res) => {
-      res.json({ messages: devSms.messages.slice(-200).reverse() });
-    });
-  }
-
   if (deps.web) {
+    const { sessionSecret, events, ...limits } = deps.web;
     app.use(
       webRoutes({
         db: deps.db,
-        engine: deps.engine,
+        cases: deps.cases,
         logger: deps.logger,
         timeZone: deps.timeZone ?? 'UTC',
-        sessionSecret: deps.web.sessionSecret,
-        ...(deps.web.events ? { events: deps.web.events } : {}),
+        sessionSecret,
+        ...limits,
+        ...(events ? { events } : {}),
         ...(deps.devMail ? { devMail: deps.devMail } : {}),
         ...(deps.devSms ? { devSms: deps.devSms } : {}),
       }),

@@ -5,6 +5,7 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/index.js';
+import { activeCaseCounts } from '../db/web-admin.js';
 
 export interface Metrics {
   registry: Registry;
@@ -36,11 +37,7 @@ export function createMetrics(db: Db): Metrics {
     registers: [registry],
     async collect() {
       this.reset();
-      const rows: Array<{ type: string; status: string; n: string }> = await db('cases')
-        .whereIn('status', ['pending_start', 'open', 'acknowledged', 'resolved'])
-        .groupBy('type', 'status')
-        .select('type', 'status', db.raw('count(*) as n'));
-      for (const r of rows) this.set({ type: r.type, status: r.status }, Number(r.n));
+      for (const r of await activeCaseCounts(db)) this.set({ type: r.type, status: r.status }, r.count);
     },
   });
   const middleware: RequestHandler = (req, res, next) => {

@@ -1,195 +1,153 @@
 /**
  * The OpenAPI 3.1 document (GET /openapi.json), generated from the same zod schemas the routes
- * validate with, so it cannot drift from what the API accepts.
+ * validate with (requests) and domain/contracts/responses.ts (answers), so it cannot drift from what
+ * the API accepts. Every route the application serves is in it (test/openapi.test.ts walks the
+ * router to make sure): the REST API, the action links and Twilio webhooks, operations, and the
+ * web UI's pages.
  */
 import { z } from 'zod';
-import {
-  ackBody,
-  cancelBody,
-  closeBody,
-  commentBody,
-  decisionBody,
-  etaBody,
-  mesEventBody,
-  reassignBody,
-  reopenBody,
-  resolveBody,
-} from '../domain/contracts/actions.js';
-import { createCaseBody, listCasesQuery } from '../domain/contracts/case.js';
-import { exceptionTypeBody, policyBody } from '../domain/contracts/policy.js';
-import { summaryQuery } from '../domain/contracts/reports.js';
+import * as responses from '../domain/contracts/responses.js';
+import { API_OPERATIONS } from './openapi-api.js';
+import { PUBLIC_OPERATIONS, WEB_OPERATIONS } from './openapi-public.js';
+import type { Auth, Operation } from './openapi-types.js';
+
+export type { Answer, Auth, Operation } from './openapi-types.js';
 
 type JsonSchema = Record<string, unknown>;
 
-const schema = (s: z.ZodType): JsonSchema =>
-  z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+function jsonSchema(s: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _, ...json } = z.toJSONSchema(s, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as JsonSchema;
+  return json;
+}
 
-/** Query parameters of an object schema, one per property. */
-function queryParams(s: z.ZodObject): JsonSchema[] {
-  const json = schema(s) as { properties?: Record<string, JsonSchema>; required?: string[] };
+/** A request schema (what the caller sends). */
+export const schemaOf = (s: z.ZodType): JsonSchema => jsonSchema(s, 'input');
+
+/** Response schemas by name (`caseResponse` → `Case`), kept once under components.schemas. */
+const NAMED = new Map<z.ZodType, string>(
+  Object.entries(responses).map(([key, schema]) => [
+    schema as z.ZodType,
+    key.replace(/Response$/, '').replace(/^./, (c) => c.toUpperCase()),
+  ]),
+);
+
+/** A response schema: a reference to its named component. */
+const answerSchema = (s: z.ZodType): JsonSchema => {
+  const name = NAMED.get(s);
+  return name ? { $ref: `#/components/schemas/${name}` } : jsonSchema(s, 'output');
+};
+
+/** `/api/v1/cases/:id` → `/api/v1/cases/{id}` */
+export const openApiPath = (expressPath: string): string => expressPath.replace(/:(\w+)/g, '{$1}');
+
+function parameters(s: z.ZodObject | undefined, where: 'path' | 'query'): JsonSchema[] {
+  if (!s) return [];
+  const json = schemaOf(s) as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, p]) => ({
     name,
-    in: 'query',
-    required: (json.required ?? []).includes(name) && !('default' in p),
+    in: where,
+    required: where === 'path' || ((json.required ?? []).includes(name) && !('default' in p)),
     schema: p,
   }));
 }
 
-const problem = { $ref: '#/components/responses/Problem' };
-const errors = { '400': problem, '401': problem, '403': problem, '404': problem, '409': problem };
-const caseId = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
-const ok = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { type: 'object' } } },
-});
+const SECURITY: Record<Auth, JsonSchema[]> = {
+  bearer: [{ bearer: [] }],
+  session: [{ session: [] }],
+  none: [],
+  twilio: [{ twilioSignature: [] }],
+  link: [],
+};
 
-interface Op {
-  summary: string;
-  roles: string;
-  body?: z.ZodType;
-  query?: z.ZodObject;
-  path?: boolean;
-  responses?: Record<string, unknown>;
-}
+/** Problem answers every bearer route may give besides its own. */
+const PROBLEMS: Record<string, string> = {
+  '400': 'invalid input: `errors` names each field',
+  '401': 'no API key, or an unknown or revoked one',
+  '403': 'the key’s role may not do this',
+};
 
-function op(o: Op): JsonSchema {
+function operation(o: Operation): JsonSchema {
+  const problem = { $ref: '#/components/schemas/Problem' };
+  const responses: Record<string, unknown> = {};
+  for (const [status, a] of Object.entries(o.responses)) {
+    const content: Record<string, unknown> = {};
+    if (a.json) content['application/json'] = { schema: answerSchema(a.json) };
+    if (a.media) content[a.media] = { schema: { type: 'string' } };
+    if (!a.json && !a.media && Number(status) >= 400 && o.auth === 'bearer')
+      content['application/problem+json'] = { schema: problem };
+    responses[status] = {
+      description: a.description,
+      ...(Object.keys(content).length > 0 ? { content } : {}),
+    };
+  }
+  if (o.auth === 'bearer')
+    for (const [status, description] of Object.entries(PROBLEMS))
+      responses[status] ??= { description, content: { 'application/problem+json': { schema: problem } } };
+  const requestBody = o.body
+    ? { required: true, content: { 'application/json': { schema: schemaOf(o.body) } } }
+    : o.form
+      ? {
+          required: true,
+          content: { 'application/x-www-form-urlencoded': { schema: schemaOf(o.form) } },
+        }
+      : undefined;
   return {
     summary: o.summary,
-    'x-andon-roles': o.roles,
-    security: [{ bearer: [] }],
-    parameters: [...(o.path ? [caseId] : []), ...(o.query ? queryParams(o.query) : [])],
-    ...(o.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: schema(o.body) } } } }
-      : {}),
-    responses: {
-      ...(o.responses ?? { '200': ok('the case as it now stands, with its live state') }),
-      ...errors,
-    },
+    tags: [o.tag],
+    ...(o.roles ? { 'x-andon-roles': o.roles } : {}),
+    security: SECURITY[o.auth],
+    parameters: [...parameters(o.params, 'path'), ...parameters(o.query, 'query')],
+    ...(requestBody ? { requestBody } : {}),
+    responses,
   };
 }
 
-const action = (summary: string, roles: string, body: z.ZodType): JsonSchema =>
-  op({ summary, roles, body, path: true });
+/** Every operation the application serves. */
+export const OPERATIONS: readonly Operation[] = [...PUBLIC_OPERATIONS, ...API_OPERATIONS, ...WEB_OPERATIONS];
 
 export function openApiDocument(): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const o of OPERATIONS) (paths[openApiPath(o.path)] ??= {})[o.method] = operation(o);
   return {
     openapi: '3.1.0',
     info: {
       title: 'Andon',
       version: '1',
       description:
-        'Exception management for manufacturing: cases, SOP tasks, escalation, KPIs. Errors are RFC 9457 problem+json.',
+        'Exception management for manufacturing: cases, SOP tasks, escalation, KPIs. Errors of /api/v1 are RFC 9457 problem+json; refused actions are 409 with the reason in `detail`.',
     },
+    tags: [
+      { name: 'cases', description: 'Cases and the actions on them' },
+      { name: 'people', description: 'People, rosters and sign-in accounts' },
+      { name: 'catalog', description: 'Exception catalog and escalation policies' },
+      { name: 'reports', description: 'KPI reports' },
+      { name: 'dev', description: 'In-process transports (only without SMTP / Twilio)' },
+      { name: 'messages', description: 'Action links and Twilio webhooks, reached without an API key' },
+      { name: 'operations', description: 'Health, readiness, metrics, this document' },
+      { name: 'web', description: 'The web UI: server-rendered HTML pages for a signed-in person' },
+    ],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An Andon API key' } },
-      responses: {
-        Problem: {
-          description: 'A problem (RFC 9457); `errors` names each offending field',
-          content: {
-            'application/problem+json': {
-              schema: {
-                type: 'object',
-                required: ['type', 'title', 'status', 'detail'],
-                properties: {
-                  type: { type: 'string' },
-                  title: { type: 'string' },
-                  status: { type: 'integer' },
-                  detail: { type: 'string' },
-                  instance: { type: 'string' },
-                  errors: {
-                    type: 'array',
-                    items: {
-                      type: 'object',
-                      properties: { field: { type: 'string' }, message: { type: 'string' } },
-                    },
-                  },
-                },
-              },
-            },
-          },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An Andon API key' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'andon_session',
+          description: 'A web session (POST /login)',
+        },
+        twilioSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Twilio-Signature',
+          description: "Twilio's signature over the public URL and the form fields",
         },
       },
+      schemas: Object.fromEntries([...NAMED].map(([schema, name]) => [name, jsonSchema(schema, 'output')])),
     },
-    paths: {
-      '/api/v1/cases': {
-        post: op({
-          summary: 'Open a case (idempotent on source + externalId)',
-          roles: 'mes, supervisor',
-          body: createCaseBody,
-          responses: {
-            '200': ok('the existing case'),
-            '201': ok('the new case'),
-            '202': ok('accepted; the workflow starts when Temporal is reachable'),
-          },
-        }),
-        get: op({
-          summary: 'List cases, newest first',
-          roles: 'staff',
-          query: listCasesQuery,
-          responses: { '200': ok('{cases, nextCursor}') },
-        }),
-      },
-      '/api/v1/cases/{id}': {
-        get: op({ summary: 'A case with its live workflow state', roles: 'staff', path: true }),
-      },
-      '/api/v1/cases/{id}/timeline': {
-        get: op({
-          summary: 'The ordered timeline',
-          roles: 'staff',
-          path: true,
-          responses: { '200': ok('{caseId, events}') },
-        }),
-      },
-      '/api/v1/cases/{id}/ack': {
-        post: action('Acknowledge one task, or all waiting for an ack', 'staff', ackBody),
-      },
-      '/api/v1/cases/{id}/decisions': {
-        post: action('Answer a task with one of its options', 'staff', decisionBody),
-      },
-      '/api/v1/cases/{id}/eta': { post: action('Give the ETA of a task', 'staff', etaBody) },
-      '/api/v1/cases/{id}/comments': { post: action('Comment', 'staff', commentBody) },
-      '/api/v1/cases/{id}/resolve': { post: action('Resolve', 'staff', resolveBody) },
-      '/api/v1/cases/{id}/reassign': {
-        post: action('Reassign a task to a role or a person', 'supervisor', reassignBody),
-      },
-      '/api/v1/cases/{id}/close': {
-        post: action('Close (gated by type: root cause, CAPA, downtime)', 'supervisor', closeBody),
-      },
-      '/api/v1/cases/{id}/cancel': { post: action('Cancel with a reason', 'supervisor', cancelBody) },
-      '/api/v1/cases/{id}/reopen': {
-        post: op({
-          summary: 'Reopen within the window (200), or open a linked recurrence (201)',
-          roles: 'supervisor',
-          body: reopenBody,
-          path: true,
-          responses: { '200': ok('the reopened case'), '201': ok('the recurrence') },
-        }),
-      },
-      '/api/v1/cases/{id}/events': { post: action('Report an MES event', 'mes', mesEventBody) },
-      '/api/v1/reports/summary': {
-        get: op({
-          summary: 'KPI summary (JSON, or CSV with Accept: text/csv)',
-          roles: 'supervisor',
-          query: summaryQuery,
-          responses: { '200': ok('{filters, groups, pareto}') },
-        }),
-      },
-      '/api/v1/exception-types/{code}': {
-        put: op({
-          summary: 'Edit an exception type of the catalog',
-          roles: 'admin',
-          body: exceptionTypeBody,
-          responses: { '200': ok('the exception type') },
-        }),
-      },
-      '/api/v1/policies': {
-        post: op({
-          summary: "Create or replace a scope's escalation policy",
-          roles: 'admin',
-          body: policyBody,
-          responses: { '200': ok('replaced'), '201': ok('created') },
-        }),
-      },
-    },
+    paths,
   };
 }

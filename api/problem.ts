@@ -23,13 +23,21 @@ export const notFound = (what: string): HttpProblem =>
   new HttpProblem(404, 'Not Found', `${what} does not exist`);
 export const conflict = (detail: string): HttpProblem => new HttpProblem(409, 'Conflict', detail);
 
-export function validationProblem(issues: z.core.$ZodIssue[], where: 'body' | 'query' | 'path'): HttpProblem {
-  const errors = issues.map((i) => ({
+/** One error per zod issue, naming the field (or `where` for the whole value). */
+export const fieldErrors = (issues: z.core.$ZodIssue[], where: string): FieldError[] =>
+  issues.map((i) => ({
     field: i.path.length > 0 ? i.path.map(String).join('.') : where,
     message: i.message,
   }));
+
+/** A 400 naming each offending field. */
+export function invalid(errors: FieldError[]): HttpProblem {
   const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
   return new HttpProblem(400, 'Invalid request', detail, errors);
+}
+
+export function validationProblem(issues: z.core.$ZodIssue[], where: 'body' | 'query' | 'path'): HttpProblem {
+  return invalid(fieldErrors(issues, where));
 }
 
 /** Parses `value` with `schema`, throwing a 400 problem that names each offending field. */

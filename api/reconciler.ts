@@ -5,11 +5,11 @@
 import { casesPendingStart, markStarted } from '../db/cases.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../lib/logger.js';
-import { EngineUnavailable, type CaseEngine } from './engine.js';
+import { TemporalUnavailable, type CaseClient } from './case-client.js';
 
 export function startReconciler(deps: {
   db: Db;
-  engine: CaseEngine;
+  cases: CaseClient;
   logger: Logger;
   intervalMs?: number;
   graceSeconds?: number;
@@ -34,12 +34,12 @@ export function startReconciler(deps: {
     try {
       for (const record of await casesPendingStart(deps.db, deps.graceSeconds ?? 2)) {
         try {
-          await deps.engine.start(record);
+          await deps.cases.start(record);
           await markStarted(deps.db, record.id);
           started++;
           deps.logger.info({ caseId: record.id }, 'reconciler started a pending case');
         } catch (err) {
-          if (err instanceof EngineUnavailable) break; // still down: try again next round
+          if (err instanceof TemporalUnavailable) break; // still down: try again next round
           throw err;
         }
       }

@@ -1,7 +1,7 @@
 /**
  * `npm start` — Andon in one process with embedded defaults:
  *   Temporal: $TEMPORAL_ADDRESS, else a local dev server (CLI found or built by scripts/temporal-cli.ts)
- *   Database: $DATABASE_URL, else an embedded PostgreSQL under .data/
+ *   Database: $DATABASE_URL, else an embedded PostgreSQL under $ANDON_DATA_DIR (default .data/)
  *   Mail:     $SMTP_URL, else an in-process mail catcher (see GET /api/v1/dev/mail)
  * then migrates, seeds a demo plant, and runs the worker and the API. Ctrl-C stops everything.
  */
@@ -11,13 +11,14 @@ import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { seedErpSimulator } from '../activities/erp/demo-data.js';
 import { applyPlantTimeZone } from '../db/plant-zone.js';
 
-import { MailCatcher } from '../activities/notify/mail-catcher.js';
 import { createSmtpMailer } from '../activities/notify/mailer.js';
 import { smsFromConfig } from '../activities/notify/sms.js';
 import { ensureDemoKeys, ensureDemoLogins } from '../db/demo-keys.js';
 
 import { seedDemoPlant } from '../db/seed.js';
 import { loadConfig } from '../lib/config.js';
+import { redactActionLinks } from '../lib/links.js';
+import { MailCatcher } from '../lib/mail-catcher.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
 import { createLogger } from '../lib/logger.js';
 import { startAndon } from '../lib/services.js';
@@ -77,8 +78,9 @@ async function main(): Promise<void> {
     cleanups.push(async () => mailer.close());
 
     const { sms, recording: devSms } = smsFromConfig(config);
+    // Logged without whole action links: a link in a log lets its reader act as its person.
     devSms?.on('sms', (m: { to: string; body: string }) =>
-      logger.info({ to: m.to, body: m.body }, 'SMS recorded (Twilio not configured)'),
+      logger.info({ to: m.to, body: redactActionLinks(m.body) }, 'SMS recorded (Twilio not configured)'),
     );
     const andon = await startAndon({
       databaseUrl,
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
       `  Temporal:     ${temporalAddress}${temporalUi ? `   (web UI: ${temporalUi})` : ''}`,
       `  Mail:         ${catcher ? `caught in-process, listed at ${andon.url}/api/v1/dev/mail` : 'sent via SMTP_URL'}`,
       `  SMS:          ${devSms ? `recorded in-process, listed at ${andon.url}/api/v1/dev/sms` : 'sent via Twilio'}`,
-      '  Demo API keys (kept in .data/demo-keys.json):',
+      `  Demo API keys (kept in ${join(dataDir, 'demo-keys.json')}):`,
       ...Object.entries(keys).map(([role, key]) => `    ${role.padEnd(11)} ${key}`),
       ...(config.ANDON_BOOTSTRAP_ADMIN_KEY
         ? ['    admin key from ANDON_BOOTSTRAP_ADMIN_KEY is active too']

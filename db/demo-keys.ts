@@ -2,7 +2,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { hashPassword } from '../api/web/session.js';
+import { hashPassword } from '../lib/passwords.js';
 
 import { API_ROLES, type ApiRole } from '../domain/model.js';
 import { createApiKey, verifyApiKey } from './api-keys.js';

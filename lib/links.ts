@@ -81,3 +81,11 @@ export function createLinkSigner(secret: string, opts: { ttlSeconds: number; now
     },
   };
 }
+
+/**
+ * Text with every action link cut to its first characters (`/a/eyJwIjo…`), for logs: a whole link
+ * lets whoever reads the log act as its person.
+ */
+export function redactActionLinks(text: string): string {
+  return text.replace(/\/a\/([A-Za-z0-9_-]{8})[A-Za-z0-9_.-]*/g, '/a/$1…');
+}

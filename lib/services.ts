@@ -11,16 +11,18 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createSimulatorErp } from '../activities/erp/simulator.js';
 import type { ErpAdapter } from '../activities/erp/types.js';
 import { createActivities } from '../activities/index.js';
-import type { MailCatcher } from '../activities/notify/mail-catcher.js';
 import type { Mailer } from '../activities/notify/mailer.js';
-import { RecordingSms, type SmsSender } from '../activities/notify/sms.js';
+import type { SmsSender } from '../activities/notify/sms.js';
 import { createApp } from '../api/app.js';
-import { createTemporalEngine } from '../api/engine.js';
+import { createCaseClient } from '../api/case-client.js';
+import type { WebDeps } from '../api/web/router.js';
 import { startReconciler } from '../api/reconciler.js';
 import { ensureApiKey } from '../db/api-keys.js';
 import { createDb, migrate, type Db } from '../db/index.js';
 import { createLinkSigner } from './links.js';
 import type { Logger } from './logger.js';
+import type { MailCatcher } from './mail-catcher.js';
+import { RecordingSms } from './recording-sms.js';
 import { createWorker } from './worker.js';
 
 export interface AndonOptions {
@@ -61,6 +63,8 @@ export interface AndonOptions {
   now?: () => Date;
   /** Secret signing web sessions; without it a random one is made (sessions end at restart). */
   sessionSecret?: string;
+  /** Sign-in throttling, lockout and live-stream limits of the web UI (defaults in api/web/context.ts). */
+  webLimits?: Pick<WebDeps, 'loginLimit' | 'lockout' | 'maxStreamsPerSession'>;
 }
 
 export interface Andon {
@@ -108,17 +112,23 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
     const publicUrl = (): string => o.publicUrl ?? url ?? 'http://localhost:3000';
     if (o.runApi) {
       const connection = Connection.lazy({ address: o.temporalAddress });
-      const engine = createTemporalEngine(new Client({ connection, namespace: o.namespace }), {
+      const temporalReady = () =>
+        connection.withDeadline(Date.now() + 2000, async () => {
+          await connection.workflowService.getSystemInfo({});
+          return true;
+        });
+      const cases = createCaseClient(new Client({ connection, namespace: o.namespace }), {
         taskQueue: o.taskQueue,
+        reachable: temporalReady,
       });
       // Calls under way settle first: closing under a pending client retry throws uncaught.
       stops.push(async () => {
-        await engine.drain();
+        await cases.drain();
         await connection.close();
       });
       const reconciler = startReconciler({
         db,
-        engine,
+        cases,
         logger: o.logger,
         ...(o.reconcileIntervalMs ? { intervalMs: o.reconcileIntervalMs } : {}),
       });
@@ -130,10 +140,13 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
           'ANDON_SESSION_SECRET is not set: web sessions are signed with a random key and end at restart',
         );
       const app = createApp({
-        web: { sessionSecret: o.sessionSecret ?? randomBytes(32).toString('base64url'), events },
+        web: {
+          sessionSecret: o.sessionSecret ?? randomBytes(32).toString('base64url'),
+          events,
+          ...o.webLimits,
+        },
         db,
-
-        engine,
+        cases,
         logger: o.logger,
         ...(o.devMail ? { devMail: o.devMail } : {}),
         ...(o.devSms ? { devSms: o.devSms } : o.sms instanceof RecordingSms ? { devSms: o.sms } : {}),
@@ -142,11 +155,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         publicUrl,
         ...(o.twilioAuthToken ? { twilioAuthToken: o.twilioAuthToken } : {}),
         ...(o.timeZone ? { timeZone: o.timeZone } : {}),
-        temporalReady: () =>
-          connection.withDeadline(Date.now() + 2000, async () => {
-            await connection.workflowService.getSystemInfo({});
-            return true;
-          }),
+        temporalReady,
       });
       const server = await new Promise<Server>((resolve, reject) => {
         const srv = app.listen(o.port ?? 0, o.host ?? '127.0.0.1', (err?: Error) =>

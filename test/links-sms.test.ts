@@ -1,7 +1,7 @@
 /** Unit tests: signed action links, the SMS reply grammar, local times of decision fields, Twilio settings. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { localToIso } from '../api/routes/actions.js';
+import { localToIso } from '../api/forms.js';
 import { parseSms } from '../api/routes/twilio.js';
 import { loadConfig } from '../lib/config.js';
 import { createLinkSigner } from '../lib/links.js';

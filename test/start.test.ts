@@ -73,6 +73,8 @@ before(async () => {
       ANDON_TEMPORAL_PORT: String(await freePort()),
       ANDON_TEMPORAL_UI_PORT: String(await freePort()),
       ANDON_BOOTSTRAP_ADMIN_KEY: adminKey,
+      // Info lines too: the recorded SMS's log line is checked for whole action links.
+      LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -94,6 +96,8 @@ describe('npm start (embedded defaults)', () => {
     const keys = JSON.parse(readFileSync(join(dataDir, 'demo-keys.json'), 'utf8')) as Record<string, string>;
     for (const role of ['mes', 'staff', 'supervisor', 'admin'])
       assert.ok(output.includes(keys[role]!), `${role} key printed`);
+    // The banner names the data directory in use, not the default .data/.
+    assert.ok(output.includes(`kept in ${join(dataDir, 'demo-keys.json')}`), 'the data directory is named');
   });
 
   it('runs a case through the whole loop with the bootstrap admin key', async () => {
@@ -115,6 +119,11 @@ describe('npm start (embedded defaults)', () => {
     }, 'the demo SMS (recorded: Twilio is not configured)');
     assert.equal(sms.to, '+8613800000003');
     assert.match(sms.body, new RegExp(`A ${id} `));
+    // The log line of the recorded SMS does not carry its whole action link (it acts as Li Wei).
+    const token = /\/a\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43})/.exec(sms.body)?.[1];
+    assert.ok(token, `an action link in the SMS: ${sms.body}`);
+    await eventually(async () => output.includes('SMS recorded'), 'the SMS log line');
+    assert.ok(!output.includes(token), 'no whole action link in the log');
     await eventually(async () => {
       const t = await call<{ events: Array<{ type: string }> }>('GET', `/api/v1/cases/${id}/timeline`);
       return t.body.events.some((e) => e.type === 'notified');

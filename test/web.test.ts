@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { hashPassword } from '../api/web/session.js';
+import { hashPassword } from '../lib/passwords.js';
 import { ensureChromium } from '../scripts/chromium.js';
 import { caseApi } from './helpers/cases.js';
 import { startHarness, type Harness } from './helpers/harness.js';

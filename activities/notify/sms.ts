@@ -4,10 +4,9 @@
  * `TWILIO_API_BASE_URL` points the real SDK at another host (a local fake in tests): a RequestClient
  * that rewrites `https://api.twilio.com` to it, so everything else the SDK does stays as it is.
  */
-import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
+import { RecordingSms } from '../../lib/recording-sms.js';
 
 export interface OutgoingSms {
   to: string;
@@ -79,33 +78,6 @@ export function createTwilioSms(o: TwilioSmsOptions): SmsSender {
       }
     },
   };
-}
-
-export interface RecordedSms {
-  sid: string;
-  to: string;
-  body: string;
-  statusCallback: string | null;
-  sentAt: Date;
-}
-
-/** Keeps SMS in memory instead of sending them (Twilio not configured). */
-export class RecordingSms extends EventEmitter implements SmsSender {
-  readonly messages: RecordedSms[] = [];
-
-  async send(sms: OutgoingSms): Promise<{ providerId: string; status: string }> {
-    const rec: RecordedSms = {
-      sid: `SM${randomBytes(16).toString('hex')}`,
-      to: sms.to,
-      body: sms.body,
-      statusCallback: sms.statusCallback ?? null,
-      sentAt: new Date(),
-    };
-    this.messages.push(rec);
-    if (this.messages.length > 1000) this.messages.shift();
-    this.emit('sms', rec);
-    return { providerId: rec.sid, status: 'sent' };
-  }
 }
 
 /** The SMS transport the configuration asks for: Twilio when its three variables are set, else recording. */

@@ -1,6 +1,5 @@
 /** /api/v1/cases and /api/v1/notifications */
 import { Router, type Request, type Response } from 'express';
-import type { z } from 'zod';
 import { caseWorkflowId } from '../../workflows/case/input.js';
 import {
   getCase,
@@ -14,19 +13,7 @@ import { notificationsForCase } from '../../db/outbox.js';
 import { timeline } from '../../db/timeline.js';
 import type { Db } from '../../db/index.js';
 import { findPolicy } from '../../db/policies.js';
-import {
-  ackBody,
-  cancelBody,
-  closeBody,
-  commentBody,
-  decisionBody,
-  etaBody,
-  mesEventBody,
-  reassignBody,
-  reopenBody,
-  resolveBody,
-  type CaseUpdates,
-} from '../../domain/contracts/actions.js';
+import { actorRef, reopenBody, type Actor } from '../../domain/contracts/actions.js';
 import {
   caseIdParams,
   createCaseBody,
@@ -36,18 +23,19 @@ import {
   type CreateCaseBody,
 } from '../../domain/contracts/case.js';
 import { shiftAt } from '../../domain/shifts.js';
-import { mesEventAllowed, SOPS } from '../../workflows/sop/index.js';
+import { SOPS } from '../../workflows/sop/index.js';
 import type { Logger } from '../../lib/logger.js';
+import type { CaseState } from '../../workflows/messages.js';
 import type { Metrics } from '../metrics.js';
-
-import { actorRef, type CaseState } from '../../workflows/messages.js';
 import { actorOf, requireRole } from '../auth.js';
-import { ActionRefused, CaseFinished, EngineUnavailable, type CaseEngine } from '../engine.js';
+import { TemporalUnavailable, type CaseClient } from '../case-client.js';
 import { conflict, HttpProblem, notFound, parse } from '../problem.js';
+import { redactEvent, seesContacts } from '../redact.js';
+import { problemOf, runAction, type ActionName } from '../run-action.js';
 
 export interface CaseRoutesDeps {
   db: Db;
-  engine: CaseEngine;
+  cases: CaseClient;
   logger: Logger;
   /** IANA time zone of the plant: shifts are local. */
   timeZone?: string;
@@ -58,13 +46,6 @@ export interface CaseRoutesDeps {
 const titleOf = (b: CreateCaseBody): string =>
   b.title ?? (SOPS[b.type].defaultTitle as (f: unknown, line: string) => string)(factsOf(b), b.line);
 
-/** Drops undefined properties (the workflow inputs use optional, not undefined, fields). */
-function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
-}
-
 /** A body, when sent, must be JSON (an empty body is fine for actions without fields). */
 function requireJsonBody(req: Request): void {
   const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
@@ -73,11 +54,12 @@ function requireJsonBody(req: Request): void {
   }
 }
 
-export function caseRoutes({ db, engine, logger, timeZone = 'UTC', metrics }: CaseRoutesDeps): Router {
+export function caseRoutes({ db, cases, logger, timeZone = 'UTC', metrics }: CaseRoutesDeps): Router {
   const r = Router();
 
+  const caseIdOf = (req: Request): number => parse(caseIdParams, req.params, 'path').id;
   const loadCase = async (req: Request): Promise<CaseRecord> => {
-    const { id } = parse(caseIdParams, req.params, 'path');
+    const id = caseIdOf(req);
     const record = await getCase(db, id);
     if (!record) throw notFound(`case ${id}`);
     return record;
@@ -112,14 +94,19 @@ export function caseRoutes({ db, engine, logger, timeZone = 'UTC', metrics }: Ca
       },
       actorRef(actorOf(req)),
     );
+    if (!created && record.type !== body.type) {
+      // The same report cannot be two different problems: say so instead of answering the old case.
+      const message = `${body.source}/${body.externalId} already reported case ${record.id} as ${record.type}`;
+      throw new HttpProblem(409, 'Conflict', `type: ${message}`, [{ field: 'type', message }]);
+    }
     let current = record;
     if (record.status === 'pending_start') {
       try {
-        await engine.start(record);
+        await cases.start(record);
         await markStarted(db, record.id);
         current = (await getCase(db, record.id)) ?? record;
       } catch (err) {
-        if (!(err instanceof EngineUnavailable)) throw err;
+        if (!(err instanceof TemporalUnavailable)) throw err;
         // Accepted all the same: the reconciler starts it once Temporal is reachable again.
         logger.warn({ caseId: record.id, err: err.message }, 'case accepted; workflow start deferred');
       }
@@ -131,176 +118,74 @@ export function caseRoutes({ db, engine, logger, timeZone = 'UTC', metrics }: Ca
 
   r.get('/cases/:id', requireRole('staff'), async (req, res) => {
     const record = await loadCase(req);
-    const live = record.status === 'pending_start' ? null : await engine.state(record.id);
+    const live = record.status === 'pending_start' ? null : await cases.state(record.id);
     res.json(withLive(record, live));
   });
 
   r.get('/cases/:id/timeline', requireRole('staff'), async (req, res) => {
     const record = await loadCase(req);
-    res.json({ caseId: record.id, events: await timeline(db, record.id) });
+    const events = await timeline(db, record.id);
+    // Staff keys do not see people's phone numbers and addresses (supervisors and admins do).
+    res.json({
+      caseId: record.id,
+      events: seesContacts(req.apiKey!.role) ? events : events.map(redactEvent),
+    });
   });
 
-  /** Runs an action through the case's workflow and answers with the case as it now stands. */
-  const act = async <K extends keyof CaseUpdates>(
-    req: Request,
-    res: Response,
-    action: K,
-    input: (record: CaseRecord) => Promise<CaseUpdates[K]> | CaseUpdates[K],
-  ): Promise<void> => {
-    requireJsonBody(req);
-    const record = await loadCase(req);
-    if (record.status === 'pending_start') {
-      throw new HttpProblem(
-        503,
-        'Service Unavailable',
-        `case ${record.id} is accepted but its workflow has not started yet; retry shortly`,
+  /** Runs an action through runAction() and answers with the case as it now stands. */
+  const act =
+    (action: ActionName, actor: (req: Request) => Actor = actorOf) =>
+    async (req: Request, res: Response): Promise<void> => {
+      requireJsonBody(req);
+      const outcome = await runAction(
+        { db, cases },
+        { caseId: caseIdOf(req), action, body: req.body ?? {}, actor: actor(req) },
       );
-    }
-    let live: CaseState;
-    try {
-      live = await engine.update(record.id, action, await input(record));
-    } catch (err) {
-      if (err instanceof ActionRefused) throw conflict(err.message);
-      if (err instanceof CaseFinished)
-        throw conflict(`case ${record.id} is ${record.status} and finished; nothing more can be done to it`);
-      if (err instanceof EngineUnavailable) {
-        throw new HttpProblem(
-          503,
-          'Service Unavailable',
-          'the workflow engine is unreachable; retry shortly',
-        );
-      }
-      throw err;
-    }
-    res.json(withLive((await getCase(db, record.id)) ?? record, live));
+      if (!outcome.ok) throw problemOf(outcome);
+      res.json(withLive(outcome.record, outcome.state));
+    };
+  /** MES events are the MES's, whichever key sent them. */
+  const mesActor = (req: Request): Actor => {
+    const a = actorOf(req);
+    return { ...a, kind: a.kind === 'api_key' ? 'mes' : a.kind };
   };
-  const body = <T extends z.ZodType>(schema: T, req: Request): z.infer<T> =>
-    parse(schema, req.body ?? {}, 'body');
 
-  r.post('/cases/:id/ack', requireRole('staff'), (req, res) =>
-    act(req, res, 'ack', () => {
-      const b = body(ackBody, req);
-      return { actor: actorOf(req), ...defined({ taskKey: b.taskKey, note: b.note }) };
-    }),
-  );
-  r.post('/cases/:id/comments', requireRole('staff'), (req, res) =>
-    act(req, res, 'comment', () => ({ actor: actorOf(req), text: body(commentBody, req).text })),
-  );
-  r.post('/cases/:id/decisions', requireRole('staff'), (req, res) =>
-    act(req, res, 'decide', () => {
-      const b = body(decisionBody, req);
-      return {
-        actor: actorOf(req),
-        option: b.option,
-        ...defined({ taskKey: b.taskKey, data: b.data, note: b.note }),
-      };
-    }),
-  );
-  r.post('/cases/:id/eta', requireRole('staff'), (req, res) =>
-    act(req, res, 'eta', () => {
-      const b = body(etaBody, req);
-      return { actor: actorOf(req), eta: new Date(b.eta).toISOString(), ...defined({ taskKey: b.taskKey }) };
-    }),
-  );
-  r.post('/cases/:id/reassign', requireRole('supervisor'), (req, res) =>
-    act(req, res, 'reassign', async () => {
-      const b = body(reassignBody, req);
-      let person: { id: number; name: string } | undefined;
-      if (b.personId !== undefined) {
-        const row = await db('people').where({ id: b.personId, active: true }).first('id', 'name');
-        if (!row)
-          throw new HttpProblem(400, 'Invalid request', `personId: no active person ${b.personId}`, [
-            { field: 'personId', message: 'no such active person' },
-          ]);
-        person = { id: row.id as number, name: row.name as string };
-      }
-      return {
-        actor: actorOf(req),
-        ...defined({ taskKey: b.taskKey, role: b.role, person, reason: b.reason }),
-      };
-    }),
-  );
-  r.post('/cases/:id/resolve', requireRole('staff'), (req, res) =>
-    act(req, res, 'resolve', () => {
-      const b = body(resolveBody, req);
-      return {
-        actor: actorOf(req),
-        resolution: b.resolution,
-        ...defined({
-          rootCause: b.rootCause,
-          correctiveAction: b.correctiveAction,
-          downtimeMinutes: b.downtimeMinutes,
-        }),
-      };
-    }),
-  );
-  r.post('/cases/:id/close', requireRole('supervisor'), (req, res) =>
-    act(req, res, 'close', () => {
-      const b = body(closeBody, req);
-      return {
-        actor: actorOf(req),
-        ...defined({
-          note: b.note,
-          rootCause: b.rootCause,
-          correctiveAction: b.correctiveAction,
-          downtimeMinutes: b.downtimeMinutes,
-        }),
-      };
-    }),
-  );
-  r.post('/cases/:id/cancel', requireRole('supervisor'), (req, res) =>
-    act(req, res, 'cancel', () => ({ actor: actorOf(req), reason: body(cancelBody, req).reason })),
-  );
-  r.post('/cases/:id/events', requireRole('mes'), (req, res) =>
-    act(req, res, 'mesEvent', (record) => {
-      const b = body(mesEventBody, req);
-      if (!mesEventAllowed(record.type, b.kind)) {
-        throw new HttpProblem(400, 'Invalid request', `kind: a ${record.type} case does not take ${b.kind}`, [
-          { field: 'kind', message: `not an event of a ${record.type} case` },
-        ]);
-      }
-      const actor = actorOf(req);
-      return {
-        actor: { ...actor, kind: actor.kind === 'api_key' ? 'mes' : actor.kind },
-        kind: b.kind,
-        ...defined({ data: b.data }),
-      };
-    }),
-  );
+  r.post('/cases/:id/ack', requireRole('staff'), act('ack'));
+  r.post('/cases/:id/comments', requireRole('staff'), act('comment'));
+  r.post('/cases/:id/decisions', requireRole('staff'), act('decide'));
+  r.post('/cases/:id/eta', requireRole('staff'), act('eta'));
+  r.post('/cases/:id/reassign', requireRole('supervisor'), act('reassign'));
+  r.post('/cases/:id/resolve', requireRole('staff'), act('resolve'));
+  r.post('/cases/:id/close', requireRole('supervisor'), act('close'));
+  r.post('/cases/:id/cancel', requireRole('supervisor'), act('cancel'));
+  r.post('/cases/:id/events', requireRole('mes'), act('mesEvent', mesActor));
 
   /** Reopen: the same case within the policy's window; later, a new case linked as a recurrence. */
   r.post('/cases/:id/reopen', requireRole('supervisor'), async (req, res) => {
     requireJsonBody(req);
     const record = await loadCase(req);
-    const b = body(reopenBody, req);
-    if (record.status !== 'resolved' && record.status !== 'closed') {
+    const body = parse(reopenBody, req.body ?? {}, 'body');
+    if (record.status !== 'resolved' && record.status !== 'closed')
       throw conflict(`case is ${record.status}; only a resolved or closed case can be reopened`);
-    }
     const since = Date.parse(record.closedAt ?? record.resolvedAt ?? record.openedAt);
     const windowMs = (record.policy.reopenWindowSeconds ?? 7 * 24 * 3600) * 1000;
     if (Date.now() - since <= windowMs) {
-      try {
-        const live = await engine.update(record.id, 'reopen', { actor: actorOf(req), reason: b.reason });
-        res.json(withLive((await getCase(db, record.id)) ?? record, live));
-        return;
-      } catch (err) {
-        if (err instanceof ActionRefused && !/window/.test(err.message)) throw conflict(err.message);
-        if (err instanceof EngineUnavailable)
-          throw new HttpProblem(
-            503,
-            'Service Unavailable',
-            'the workflow engine is unreachable; retry shortly',
-          );
-        if (!(err instanceof ActionRefused) && !(err instanceof CaseFinished)) throw err;
-        // The workflow has let the window go: fall through to a recurrence.
-      }
+      const outcome = await runAction(
+        { db, cases },
+        { caseId: record.id, action: 'reopen', body, actor: actorOf(req), record },
+      );
+      if (outcome.ok) return void res.json(withLive(outcome.record, outcome.state));
+      // The workflow has let the window go (or ended): fall through to a recurrence.
+      const lapsed =
+        outcome.kind === 'finished' || (outcome.kind === 'refused' && /window/.test(outcome.reason));
+      if (!lapsed) throw problemOf(outcome);
     }
-    const recurrence = await openRecurrence(db, record, b.reason, actorRef(actorOf(req)));
+    const recurrence = await openRecurrence(db, record, body.reason, actorRef(actorOf(req)));
     try {
-      await engine.start(recurrence);
+      await cases.start(recurrence);
       await markStarted(db, recurrence.id);
     } catch (err) {
-      if (!(err instanceof EngineUnavailable)) throw err;
+      if (!(err instanceof TemporalUnavailable)) throw err;
     }
     const current = (await getCase(db, recurrence.id)) ?? recurrence;
     res

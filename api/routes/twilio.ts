@@ -15,18 +15,30 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import twilio from 'twilio';
-import { insertEvent } from '../../db/timeline.js';
+import { z } from 'zod';
 import { personByPhone, type Contact } from '../../db/people.js';
 import type { Db } from '../../db/index.js';
+import {
+  applySmsStatus,
+  claimInboundSms,
+  finishInboundSms,
+  forgetInboundSms,
+  priorReply,
+  recordSmsReceived,
+  wasPaged,
+} from '../../db/sms-inbound.js';
+import { textProblem } from '../../domain/contracts/rules.js';
 import type { Locale } from '../../domain/model.js';
-import { asLocale } from '../../activities/notify/render.js';
+import { asLocale } from '../../lib/locale.js';
 import type { Logger } from '../../lib/logger.js';
-import type { CaseEngine } from '../engine.js';
-import { actAs, personActor, type ActOutcome } from './actions.js';
+import type { CaseClient } from '../case-client.js';
+import { runAction, type ActionName, type ActionOutcome } from '../run-action.js';
+import { bilingual, refusalText, t } from '../web/i18n.js';
+import { etaMinutes, personActor } from './actions.js';
 
 export interface TwilioRouteDeps {
   db: Db;
-  engine: CaseEngine;
+  cases: CaseClient;
   logger: Logger;
   /** TWILIO_AUTH_TOKEN; without it every webhook is refused. */
   authToken?: string;
@@ -58,54 +70,21 @@ export function parseSms(body: string): SmsCommand {
   return { kind: 'unknown' };
 }
 
-const R = {
-  help: {
-    en: 'Andon: reply A <case> to acknowledge, E <case> <minutes> to give an ETA, D <case> <n> to choose option n, R <case> <what you did> to resolve.',
-    'zh-CN':
-      'Andon：回复 A <单号> 确认，E <单号> <分钟> 报告预计完成时间，D <单号> <序号> 选择决定，R <单号> <处理说明> 解决。',
-  },
-  unknownSender: {
-    en: 'Andon: this phone number is not registered. Ask your supervisor to add it to your profile. Nothing was changed.',
-    'zh-CN': 'Andon：此手机号未登记，请联系主管添加到您的资料中。未做任何更改。',
-  },
-  unknownCase: {
-    en: 'Andon: case {code} was not found, or you were not paged for it. Reply with the number from the message you got. Nothing was changed.',
-    'zh-CN': 'Andon：未找到异常单 {code}，或您不是其负责人。请使用收到的消息中的单号回复。未做任何更改。',
-  },
-  acked: {
-    en: 'Andon: case {code} acknowledged. Thank you.',
-    'zh-CN': 'Andon：异常单 {code} 已确认，谢谢。',
-  },
-  resolved: { en: 'Andon: case {code} resolved. Thank you.', 'zh-CN': 'Andon：异常单 {code} 已解决，谢谢。' },
-  eta: { en: 'Andon: ETA for case {code} recorded.', 'zh-CN': 'Andon：异常单 {code} 的预计完成时间已记录。' },
-  decided: {
-    en: 'Andon: case {code}: "{label}" recorded.',
-    'zh-CN': 'Andon：异常单 {code}：已记录“{label}”。',
-  },
-  noDecision: {
-    en: 'Andon: case {code} has no single task waiting for a decision by SMS. Use the link in the message. Nothing was changed.',
-    'zh-CN': 'Andon：异常单 {code} 没有可通过短信决定的任务，请使用消息中的链接。未做任何更改。',
-  },
-  badOption: {
-    en: 'Andon: case {code}: choose 1 to {n}: {options}. Nothing was changed.',
-    'zh-CN': 'Andon：异常单 {code}：请选择 1 到 {n}：{options}。未做任何更改。',
-  },
-  needsFields: {
-    en: 'Andon: "{label}" needs details ({fields}); use the link in the message. Nothing was changed.',
-    'zh-CN': 'Andon：“{label}”需要填写详细信息（{fields}），请使用消息中的链接。未做任何更改。',
-  },
-  refused: {
-    en: 'Andon: case {code}: not done: {message}',
-    'zh-CN': 'Andon：异常单 {code}：无法执行：{message}',
-  },
-  unavailable: {
-    en: 'Andon is busy; nothing was changed. Please send it again in a minute.',
-    'zh-CN': 'Andon 暂时繁忙，未做任何更改，请稍后重发。',
-  },
-} satisfies Record<string, Record<Locale, string>>;
+/** A field of Twilio's form: text Andon can store (no NUL or other control characters). */
+const twilioText = (max: number, multiline = false) =>
+  z
+    .string()
+    .max(max)
+    .superRefine((s, ctx) => {
+      const problem = textProblem(s, { multiline });
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: s });
+    });
 
-const say = (key: keyof typeof R, locale: Locale, vars: Record<string, string | number> = {}): string =>
-  R[key][locale].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+const inboundSms = z.object({
+  sid: z.string().regex(/^[A-Za-z0-9]{2,64}$/),
+  from: twilioText(64),
+  body: twilioText(1600, true),
+});
 
 function twiml(res: Response, message: string): void {
   const r = new twilio.twiml.MessagingResponse();
@@ -114,7 +93,7 @@ function twiml(res: Response, message: string): void {
 }
 
 export function twilioRoutes(deps: TwilioRouteDeps): Router {
-  const { db, engine, logger } = deps;
+  const { db, cases, logger } = deps;
   const r = Router();
   const form = express.urlencoded({ extended: false, limit: '64kb' });
 
@@ -133,210 +112,179 @@ export function twilioRoutes(deps: TwilioRouteDeps): Router {
 
   r.post('/webhooks/twilio/sms', form, async (req, res) => {
     if (!verified(req, res)) return;
-    const body = req.body as Record<string, string | undefined>;
-    const sid = body.MessageSid ?? body.SmsSid ?? '';
-    const from = body.From ?? '';
-    const text = body.Body ?? '';
-    if (!sid || !from) {
+    const fields = req.body as Record<string, unknown>;
+    const sid = fields.MessageSid ?? fields.SmsSid;
+    if (typeof sid !== 'string' || sid === '' || typeof fields.From !== 'string' || fields.From === '') {
       res.status(400).type('text/plain').send('MessageSid and From are required');
       return;
     }
-    // Once per message: Twilio may post the same message again.
-    const inserted = await db('sms_inbound')
-      .insert({ message_sid: sid, from_number: from, body: text, outcome: 'processing', reply: '' })
-      .onConflict('message_sid')
-      .ignore()
-      .returning('id');
-    if (inserted.length === 0) {
-      const prior = (await db('sms_inbound').where({ message_sid: sid }).first('reply')) as { reply: string };
-      twiml(res, prior.reply || say('unavailable', 'en'));
-      return;
+    const parsed = inboundSms.safeParse({ sid, from: fields.From, body: fields.Body ?? '' });
+    if (!parsed.success) {
+      // Genuine, but not storable (e.g. a NUL in the text): say so politely, record nothing.
+      const issue = parsed.error.issues[0]!;
+      logger.warn({ field: issue.path.join('.'), problem: issue.message }, 'SMS reply refused');
+      return twiml(res, bilingual('smsBadText', { message: `${issue.path.join('.')}: ${issue.message}` }));
     }
+    const { from, body: text } = parsed.data;
+    // Once per message: Twilio may post the same message again.
+    if (!(await claimInboundSms(db, { sid, from, body: text })))
+      return twiml(res, (await priorReply(db, sid)) || t('en', 'smsUnavailable'));
+
     const finish = async (
       outcome: string,
       reply: string,
       extra: { person?: Contact; caseId?: number; command?: SmsCommand } = {},
     ): Promise<void> => {
-      await db('sms_inbound')
-        .where({ message_sid: sid })
-        .update({ outcome, reply, person_id: extra.person?.id ?? null, case_id: extra.caseId ?? null });
-      if (extra.caseId !== undefined && extra.person) {
-        await insertEvent(db, {
+      await finishInboundSms(db, sid, {
+        outcome,
+        reply,
+        personId: extra.person?.id ?? null,
+        caseId: extra.caseId ?? null,
+      });
+      if (extra.caseId !== undefined && extra.person)
+        await recordSmsReceived(db, {
           caseId: extra.caseId,
-          type: 'sms_received',
-          actor: `person:${extra.person.id}`,
-          data: { by: extra.person.name, from, text, command: extra.command?.kind ?? 'unknown', outcome },
-          idempotencyKey: `sms:${sid}`,
+          sid,
+          person: extra.person,
+          from,
+          text,
+          command: extra.command?.kind ?? 'unknown',
+          outcome,
         });
-      }
       twiml(res, reply);
     };
 
     const person = await personByPhone(db, from);
-    if (!person)
-      return finish('unknown_sender', `${say('unknownSender', 'en')}\n${say('unknownSender', 'zh-CN')}`);
+    if (!person) return finish('unknown_sender', bilingual('smsUnknownSender', {}, '\n'));
     const locale = asLocale(person.locale);
     const command = parseSms(text);
     if (command.kind === 'help' || command.kind === 'unknown')
-      return finish(command.kind, say('help', locale), { person });
+      return finish(command.kind, t(locale, 'smsHelp'), { person });
 
     const code = command.caseId;
-    const paged = await db('notifications').where({ case_id: code, person_id: person.id }).first('id');
-    if (!paged) return finish('unknown_case', say('unknownCase', locale, { code }), { person });
+    if (!(await wasPaged(db, code, person.id)))
+      return finish('unknown_case', t(locale, 'smsUnknownCase', { code }), { person });
+    const done = { person, caseId: code, command };
 
-    const actor = personActor(person);
-    const live = await engine.state(code);
-    const mine = (live?.tasks ?? []).filter(
-      (x) =>
-        (x.status === 'open' || x.status === 'acked') && x.assignees.some((a) => a.personId === person.id),
-    );
-    const pick = (pred: (k: (typeof mine)[number]) => boolean): string | undefined => {
-      const fits = mine.filter(pred);
-      return fits.length === 1 ? fits[0]!.key : undefined;
-    };
-
-    let outcome: ActOutcome;
-    let okReply: string;
-    if (command.kind === 'ack') {
-      const taskKey = pick((x) => x.status === 'open');
-      outcome = await actAs(engine, code, 'ack', {
-        actor,
-        note: 'by SMS reply',
-        ...(taskKey ? { taskKey } : {}),
-      });
-      okReply = say('acked', locale, { code });
-    } else if (command.kind === 'resolve') {
-      outcome = await actAs(engine, code, 'resolve', { actor, resolution: command.text });
-      okReply = say('resolved', locale, { code });
-    } else if (command.kind === 'eta') {
-      const taskKey = pick(() => true);
-      const eta = new Date(Date.now() + Math.max(1, command.minutes) * 60_000).toISOString();
-      outcome = await actAs(engine, code, 'eta', { actor, eta, ...(taskKey ? { taskKey } : {}) });
-      okReply = say('eta', locale, { code });
-    } else {
-      const deciding = (live?.tasks ?? []).filter(
-        (x) => (x.status === 'open' || x.status === 'acked') && x.options.length > 0,
-      );
-      const candidates = deciding.length > 1 ? deciding.filter((x) => mine.includes(x)) : deciding;
-      const task = candidates.length === 1 ? candidates[0]! : null;
-      if (!task)
-        return finish('no_decision', say('noDecision', locale, { code }), { person, caseId: code, command });
-      const option = task.options[command.option - 1];
-      if (!option)
-        return finish(
-          'bad_option',
-          say('badOption', locale, {
-            code,
-            n: task.options.length,
-            options: task.options.map((o, i) => `${i + 1}=${o.label}`).join(', '),
-          }),
-          { person, caseId: code, command },
-        );
-      if ((option.fields ?? []).length > 0)
-        return finish(
-          'needs_fields',
-          say('needsFields', locale, {
-            label: option.label,
-            fields: option.fields!.map((f) => f.label).join(', '),
-          }),
-          { person, caseId: code, command },
-        );
-      outcome = await actAs(engine, code, 'decide', {
-        actor,
-        taskKey: task.key,
-        option: option.id,
-        note: 'by SMS reply',
-      });
-      okReply = say('decided', locale, { code, label: option.label });
-    }
-    if (outcome.ok)
-      return finish(command.kind === 'decide' ? 'decided' : `${command.kind}_done`, okReply, {
-        person,
+    const planned = await plan(cases, code, person, command, locale);
+    if ('reply' in planned) return finish(planned.outcome, planned.reply, done);
+    const outcome = await runAction(
+      { db, cases },
+      {
         caseId: code,
-        command,
-      });
-    if (outcome.kind === 'unavailable') {
+        action: planned.action,
+        body: planned.body,
+        actor: personActor(person),
+        asAssignee: true,
+      },
+    );
+    if (outcome.ok)
+      return finish(command.kind === 'decide' ? 'decided' : `${command.kind}_done`, planned.okReply, done);
+    if (outcome.kind === 'unavailable' && outcome.changed === 'no') {
       // Not recorded as handled: Twilio (or the person) may send it again.
-      await db('sms_inbound').where({ message_sid: sid }).delete();
-      twiml(res, say('unavailable', locale));
-      return;
+      await forgetInboundSms(db, sid);
+      return twiml(res, t(locale, 'smsUnavailable'));
     }
-    return finish('refused', say('refused', locale, { code, message: outcome.message }), {
-      person,
-      caseId: code,
-      command,
-    });
+    if (outcome.kind === 'unavailable')
+      return finish('unconfirmed', t(locale, 'smsUnconfirmed', { code }), done);
+    if (outcome.kind === 'not_found')
+      return finish('unknown_case', t(locale, 'smsUnknownCase', { code }), { person });
+    return finish('refused', t(locale, 'smsRefused', { code, message: smsReason(locale, outcome) }), done);
   });
 
   r.post('/webhooks/twilio/status', form, async (req, res) => {
     if (!verified(req, res)) return;
-    const body = req.body as Record<string, string | undefined>;
-    const sid = body.MessageSid ?? body.SmsSid ?? '';
-    const status = (body.MessageStatus ?? body.SmsStatus ?? '').toLowerCase();
-    const row = sid
-      ? ((await db('notifications').where({ provider_id: sid, channel: 'sms' }).first()) as
-          Record<string, unknown> | undefined)
-      : undefined;
-    if (!row) {
-      res.status(204).end();
-      return;
-    }
-    const id = row.id as number;
-    const caseId = row.case_id as number;
-    const errorCode = body.ErrorCode ?? null;
-    if (status === 'delivered' || status === 'read') {
-      const n = await db('notifications')
-        .where({ id })
-        .whereIn('status', ['queued', 'sent'])
-        .update({ status: 'delivered', delivered_at: db.fn.now(), provider_status: status });
-      if (n > 0 || row.status === 'delivered')
-        await insertEvent(db, {
-          caseId,
-          type: 'notification_delivered',
-          actor: 'system',
-          data: {
-            notificationId: id,
-            channel: 'sms',
-            to: row.recipient,
-            personId: row.person_id,
-            providerId: sid,
-          },
-          idempotencyKey: `notification:${id}:delivered`,
-        });
-    } else if (status === 'failed' || status === 'undelivered') {
-      const n = await db('notifications')
-        .where({ id })
-        .whereIn('status', ['queued', 'sent'])
-        .update({
-          status: 'failed',
-          failed_at: db.fn.now(),
-          provider_status: status,
-          last_error: `Twilio reports ${status}${errorCode ? ` (error ${errorCode})` : ''}`,
-        });
-      if (n > 0 || row.status === 'failed')
-        await insertEvent(db, {
-          caseId,
-          type: 'notification_failed',
-          actor: 'system',
-          data: {
-            notificationId: id,
-            channel: 'sms',
-            to: row.recipient,
-            personId: row.person_id,
-            providerId: sid,
-            status,
-            ...(errorCode ? { errorCode } : {}),
-          },
-          idempotencyKey: `notification:${id}:failed`,
-        });
-    } else if (status) {
-      await db('notifications')
-        .where({ id })
-        .whereIn('status', ['queued', 'sent'])
-        .update({ provider_status: status });
-    }
+    const body = req.body as Record<string, unknown>;
+    const text = (v: unknown): string => (typeof v === 'string' && textProblem(v) === null ? v : '');
+    const sid = text(body.MessageSid ?? body.SmsSid);
+    const status = text(body.MessageStatus ?? body.SmsStatus).toLowerCase();
+    const errorCode = text(body.ErrorCode) || null;
+    if (sid) await applySmsStatus(db, { sid, status, errorCode });
     res.status(204).end();
   });
 
   return r;
+}
+
+/** Why it was not done, for an SMS (the workflow's own reason when it gave one). */
+function smsReason(locale: Locale, o: Exclude<ActionOutcome, { ok: true }>): string {
+  return o.kind === 'refused' ? o.reason : refusalText(locale, o);
+}
+
+type Planned =
+  { action: ActionName; body: Record<string, unknown>; okReply: string } | { outcome: string; reply: string };
+
+/** Turns a command into the REST body of its action (picking the person's task), or a reply at once. */
+async function plan(
+  cases: CaseClient,
+  code: number,
+  person: Contact,
+  command: Exclude<SmsCommand, { kind: 'help' | 'unknown' }>,
+  locale: Locale,
+): Promise<Planned> {
+  const live = await cases.state(code);
+  const active = (live?.tasks ?? []).filter((x) => x.status === 'open' || x.status === 'acked');
+  const mine = active.filter((x) => x.assignees.some((a) => a.personId === person.id));
+  const pick = (pred: (k: (typeof mine)[number]) => boolean): string | undefined => {
+    const fits = mine.filter(pred);
+    return fits.length === 1 ? fits[0]!.key : undefined;
+  };
+  const withTask = (taskKey: string | undefined) => (taskKey ? { taskKey } : {});
+  switch (command.kind) {
+    case 'ack':
+      return {
+        action: 'ack',
+        body: { note: 'by SMS reply', ...withTask(pick((x) => x.status === 'open')) },
+        okReply: t(locale, 'smsAcked', { code }),
+      };
+    case 'resolve':
+      return {
+        action: 'resolve',
+        body: { resolution: command.text },
+        okReply: t(locale, 'smsResolved', { code }),
+      };
+    case 'eta': {
+      const minutes = etaMinutes.safeParse(command.minutes);
+      if (!minutes.success)
+        return {
+          outcome: 'refused',
+          reply: t(locale, 'smsRefused', { code, message: `minutes: ${minutes.error.issues[0]!.message}` }),
+        };
+      const eta = new Date(Date.now() + minutes.data * 60_000).toISOString();
+      return {
+        action: 'eta',
+        body: { eta, ...withTask(pick(() => true)) },
+        okReply: t(locale, 'smsEta', { code }),
+      };
+    }
+    case 'decide': {
+      const deciding = active.filter((x) => x.options.length > 0);
+      const candidates = deciding.length > 1 ? deciding.filter((x) => mine.includes(x)) : deciding;
+      const task = candidates.length === 1 ? candidates[0]! : null;
+      if (!task) return { outcome: 'no_decision', reply: t(locale, 'smsNoDecision', { code }) };
+      const option = task.options[command.option - 1];
+      if (!option)
+        return {
+          outcome: 'bad_option',
+          reply: t(locale, 'smsBadOption', {
+            code,
+            n: task.options.length,
+            options: task.options.map((o, i) => `${i + 1}=${o.label}`).join(', '),
+          }),
+        };
+      if ((option.fields ?? []).length > 0)
+        return {
+          outcome: 'needs_fields',
+          reply: t(locale, 'smsNeedsFields', {
+            label: option.label,
+            fields: option.fields!.map((f) => f.label).join(', '),
+          }),
+        };
+      return {
+        action: 'decide',
+        body: { taskKey: task.key, option: option.id, note: 'by SMS reply' },
+        okReply: t(locale, 'smsDecided', { code, label: option.label }),
+      };
+    }
+  }
 }

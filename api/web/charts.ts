@@ -1,5 +1,6 @@
 /** Small server-rendered SVG charts (no client-side charting library). */
-import { esc, raw, type Html } from './html.js';
+import { escapeHtml as esc } from '../../lib/html.js';
+import { raw, type Html } from './html.js';
 
 export interface Series {
   name: string;

@@ -15,8 +15,6 @@ export class Html {
 
 export const raw = (s: string): Html => new Html(s);
 
-export const esc = escapeHtml;
-
 type Part = Html | string | number | null | undefined | false | Part[];
 
 /** Tagged template: interpolated values are escaped unless they are Html (or arrays of it). */
@@ -25,7 +23,7 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
     if (v === null || v === undefined || v === false) return '';
     if (Array.isArray(v)) return v.map(render).join('');
     if (v instanceof Html) return v.value;
-    return esc(v);
+    return escapeHtml(v);
   };
   return new Html(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]!) : ''), ''));
 }
@@ -54,16 +52,13 @@ export function page(opts: {
   timeZone: string;
 }): string {
   const { lang, user } = opts;
+  const supervisor = user?.role === 'supervisor' || user?.role === 'admin';
   const nav = user
     ? html`<nav aria-label="${t(lang, 'nav')}">
         <a href="/" ${opts.active === 'board' ? raw('aria-current="page"') : ''}>${t(lang, 'board')}</a>
-        <a href="/reports" ${opts.active === 'reports' ? raw('aria-current="page"') : ''}
-          >${t(lang, 'reports')}</a
-        >
+        ${supervisor ? html`<a href="/reports" ${opts.active === 'reports' ? raw('aria-current="page"') : ''}>${t(lang, 'reports')}</a>` : ''}
         ${user.role === 'admin' ? html`<a href="/admin" ${opts.active === 'admin' ? raw('aria-current="page"') : ''}>${t(lang, 'admin')}</a>` : ''}
-        <a href="/outbox" ${opts.active === 'outbox' ? raw('aria-current="page"') : ''}
-          >${t(lang, 'outbox')}</a
-        >
+        ${supervisor ? html`<a href="/outbox" ${opts.active === 'outbox' ? raw('aria-current="page"') : ''}>${t(lang, 'outbox')}</a>` : ''}
         <span class="who">${user.name} · ${t(lang, user.role)}</span>
         <a href="?lang=${lang === 'en' ? 'zh-CN' : 'en'}" hreflang="${lang === 'en' ? 'zh-CN' : 'en'}"
           >${lang === 'en' ? '中文' : 'English'}</a

@@ -4,6 +4,7 @@
  * so any number of API replicas stay live without a message broker of our own.
  */
 import { EventEmitter } from 'node:events';
+import type { Request, Response } from 'express';
 import pg from 'pg';
 import type { Logger } from '../../lib/logger.js';
 
@@ -62,4 +63,36 @@ export class CaseEventBus extends EventEmitter {
     this.closed = true;
     await this.client?.end().catch(() => undefined);
   }
+}
+
+/**
+ * GET /live: the case events as Server-Sent Events, for the board and case pages. One session may
+ * hold `max` streams at once (a tab each); more are refused (429) instead of piling up.
+ */
+export function liveStream(events: CaseEventBus | undefined, max: number, refusal: (req: Request) => string) {
+  const open = new Map<string, number>();
+  return (req: Request, res: Response): void => {
+    const session = req.webSession ?? '';
+    const count = open.get(session) ?? 0;
+    if (count >= max) {
+      res.status(429).type('text/plain').send(refusal(req));
+      return;
+    }
+    open.set(session, count + 1);
+    res.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.flushHeaders();
+    res.write('retry: 3000\n\n');
+    const onCase = (e: CaseEvent): void => {
+      res.write(`event: case\ndata: ${JSON.stringify(e)}\n\n`);
+    };
+    events?.on('case', onCase);
+    const beat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
+    req.on('close', () => {
+      clearInterval(beat);
+      events?.off('case', onCase);
+      const left = (open.get(session) ?? 1) - 1;
+      if (left > 0) open.set(session, left);
+      else open.delete(session);
+    });
+  };
 }

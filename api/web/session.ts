@@ -1,17 +1,15 @@
 /**
- * Web sign-in: scrypt password hashes, and sessions in a signed cookie (HMAC-SHA256, HttpOnly,
- * SameSite=Lax, Secure over HTTPS) that carries the person and an expiry — no server-side store.
+ * Web sessions, kept server-side (db/web-sessions.ts): the cookie carries a random session id with
+ * an HMAC over it (HttpOnly, SameSite=Lax, Secure over HTTPS); the database knows the id only by its
+ * SHA-256. Signing out revokes the session, a new password revokes all of the person's sessions, and
+ * a revoked, expired, forged or malformed cookie simply means "not signed in".
  */
-import {
-  createHmac,
-  randomBytes,
-  scrypt as scryptCb,
-  timingSafeEqual,
-  type BinaryLike,
-  type ScryptOptions,
-} from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../../db/index.js';
+import { createSession, revokeSession, sessionPerson } from '../../db/web-sessions.js';
+import { asLocale } from '../../lib/locale.js';
+import type { Locale } from '../../domain/model.js';
 
 export type WebRole = 'staff' | 'supervisor' | 'admin';
 
@@ -19,90 +17,70 @@ export interface WebUser {
   personId: number;
   name: string;
   role: WebRole;
-  locale: 'en' | 'zh-CN';
+  locale: Locale;
 }
 
 declare module 'express-serve-static-core' {
   interface Request {
     webUser?: WebUser;
+    /** The SHA-256 of the session id, when signed in (logout, per-session limits). */
+    webSession?: string;
   }
-}
-
-const scrypt = (
-  password: BinaryLike,
-  salt: BinaryLike,
-  keylen: number,
-  options: ScryptOptions,
-): Promise<Buffer> =>
-  new Promise((resolve, reject) =>
-    scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
-  );
-
-const SCRYPT = { N: 16384, r: 8, p: 1 };
-
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scrypt(password, salt, 32, SCRYPT);
-  return `scrypt$${SCRYPT.N}$${salt.toString('base64url')}$${key.toString('base64url')}`;
-}
-
-export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
-  const parts = (stored ?? '').split('$');
-  if (parts.length !== 4 || parts[0] !== 'scrypt') {
-    // Spend comparable time so a missing account is not told apart by timing.
-    await scrypt(password, 'andon-no-account', 32, SCRYPT);
-    return false;
-  }
-  const expected = Buffer.from(parts[3]!, 'base64url');
-  const key = await scrypt(password, Buffer.from(parts[2]!, 'base64url'), expected.length, {
-    ...SCRYPT,
-    N: Number(parts[1]),
-  });
-  return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
 export const SESSION_COOKIE = 'andon_session';
-const SESSION_HOURS = 12;
+export const SESSION_HOURS = 12;
 
-export interface SessionSigner {
-  issue(personId: number): string;
-  read(cookie: string | undefined): number | null;
+export interface Sessions {
+  /** Opens a session for the person; the value to put in the cookie. */
+  issue(personId: number): Promise<string>;
+  /** The signed-in person and the session's hash, or null for anything but a live session. */
+  read(cookie: string | undefined): Promise<{ user: WebUser; idHash: string } | null>;
+  revoke(idHash: string): Promise<void>;
 }
 
-export function sessionSigner(secret: string): SessionSigner {
-  const mac = (payload: string): Buffer => createHmac('sha256', secret).update(payload).digest();
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+export function sessions(db: Db, secret: string): Sessions {
+  const mac = (id: string): Buffer => createHmac('sha256', secret).update(`session:${id}`).digest();
   return {
-    issue(personId) {
-      const payload = Buffer.from(
-        JSON.stringify({ p: personId, e: Date.now() + SESSION_HOURS * 3600_000 }),
-      ).toString('base64url');
-      return `${payload}.${mac(payload).toString('base64url')}`;
+    async issue(personId) {
+      const id = randomBytes(32).toString('base64url');
+      await createSession(db, {
+        idHash: sha256(id),
+        personId,
+        expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000),
+      });
+      return `${id}.${mac(id).toString('base64url')}`;
     },
-    read(cookie) {
-      if (!cookie) return null;
-      const [payload, sig] = cookie.split('.');
-      if (!payload || !sig) return null;
-      const given = Buffer.from(sig, 'base64url');
-      const expected = mac(payload);
+    async read(cookie) {
+      const m = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(cookie ?? '');
+      if (!m) return null;
+      const given = Buffer.from(m[2]!, 'base64url');
+      const expected = mac(m[1]!);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-      try {
-        const { p, e } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-          p: unknown;
-          e: unknown;
-        };
-        if (typeof p !== 'number' || typeof e !== 'number' || e < Date.now()) return null;
-        return p;
-      } catch {
-        return null;
-      }
+      const idHash = sha256(m[1]!);
+      const p = await sessionPerson(db, idHash);
+      if (!p) return null;
+      return {
+        idHash,
+        user: { personId: p.personId, name: p.name, role: p.webRole, locale: asLocale(p.locale) },
+      };
     },
+    revoke: (idHash) => revokeSession(db, idHash),
   };
 }
 
+/** A cookie's value; undefined when absent or not decodable (a malformed cookie is no cookie). */
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -117,20 +95,12 @@ export function setSessionCookie(req: Request, res: Response, value: string | nu
 }
 
 /** Loads the signed-in person (if any) onto the request. */
-export function loadWebUser(db: Db, signer: SessionSigner) {
+export function loadWebUser(s: Sessions) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
-    const personId = signer.read(readCookie(req, SESSION_COOKIE));
-    if (personId !== null) {
-      const row = await db('people')
-        .where({ id: personId, active: true })
-        .first('id', 'name', 'web_role', 'locale');
-      if (row)
-        req.webUser = {
-          personId: row.id,
-          name: row.name,
-          role: row.web_role,
-          locale: row.locale === 'zh-CN' ? 'zh-CN' : 'en',
-        };
+    const session = await s.read(readCookie(req, SESSION_COOKIE));
+    if (session) {
+      req.webUser = session.user;
+      req.webSession = session.idHash;
     }
     next();
   };

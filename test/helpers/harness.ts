@@ -8,9 +8,11 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
-import { MailCatcher } from '../../activities/notify/mail-catcher.js';
 import { createSmtpMailer, type Mailer } from '../../activities/notify/mailer.js';
-import { createTwilioSms, RecordingSms } from '../../activities/notify/sms.js';
+import { createTwilioSms } from '../../activities/notify/sms.js';
+import type { WebDeps } from '../../api/web/router.js';
+import { MailCatcher } from '../../lib/mail-catcher.js';
+import { RecordingSms } from '../../lib/recording-sms.js';
 import { createLinkSigner, type LinkSigner } from '../../lib/links.js';
 import { TwilioFake } from './twilio-fake.js';
 import { seedErpSimulator } from '../../activities/erp/demo-data.js';
@@ -105,6 +107,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** Lifetime of action links (default one day). */
   linkTtlSeconds?: number;
+  /** Sign-in throttling, lockout and live-stream limits of the web UI. */
+  webLimits?: Pick<WebDeps, 'loginLimit' | 'lockout' | 'maxStreamsPerSession'>;
 }
 
 export const TEST_LINK_SECRET = 'test-link-secret-0123456789abcdef';
@@ -216,6 +220,7 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     runWorker: options.worker ?? true,
     runApi: true,
     ...(options.erpLatencyMs ? { erpLatencyMs: options.erpLatencyMs } : {}),
+    ...(options.webLimits ? { webLimits: options.webLimits } : {}),
   });
   cleanups.push(() => andon.stop());
   const url = andon.url!;

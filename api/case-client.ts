@@ -1,6 +1,7 @@
 /**
- * The API's view of Temporal: start a case's workflow, send it updates, query its live state.
- * Temporal failures are translated into what the caller must do about them.
+ * The API's client of the case workflows on Temporal: start a case's workflow, send it updates,
+ * query its live state. Temporal's failures are translated into what the caller must do about them
+ * (api/run-action.ts turns those into answers for REST, pages and SMS).
  */
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -32,10 +33,20 @@ export type { CaseUpdates } from '../domain/contracts/actions.js';
 
 /** The workflow refused the action (its validator said no); the message is for people. */
 export class ActionRefused extends Error {}
-/** The workflow cannot be reached now (Temporal down). */
-export class EngineUnavailable extends Error {}
 /** The case's workflow has finished: nothing more can be done to it. */
 export class CaseFinished extends Error {}
+/**
+ * Temporal did not answer in time. `changed: 'no'` when the server cannot be reached at all (so the
+ * update never arrived); `'unknown'` when it can, and the case simply did not confirm in time.
+ */
+export class TemporalUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly changed: 'no' | 'unknown' = 'no',
+  ) {
+    super(message);
+  }
+}
 
 const UPDATES: { [K in keyof CaseUpdates]: UpdateDefinition<CaseState, [CaseUpdates[K]]> } = {
   ack: ackUpdate,
@@ -50,7 +61,7 @@ const UPDATES: { [K in keyof CaseUpdates]: UpdateDefinition<CaseState, [CaseUpda
   mesEvent: mesEventUpdate,
 };
 
-export interface CaseEngine {
+export interface CaseClient {
   /** Starts the case's workflow (a no-op when it already runs). */
   start(record: CaseRecord): Promise<void>;
   update<K extends keyof CaseUpdates>(caseId: number, action: K, input: CaseUpdates[K]): Promise<CaseState>;
@@ -64,10 +75,18 @@ export interface CaseEngine {
   drain(): Promise<void>;
 }
 
-export function createTemporalEngine(
-  client: Client,
-  opts: { taskQueue: string; startTimeoutMs?: number; queryTimeoutMs?: number; updateTimeoutMs?: number },
-): CaseEngine {
+export interface CaseClientOptions {
+  taskQueue: string;
+  startTimeoutMs?: number;
+  queryTimeoutMs?: number;
+  updateTimeoutMs?: number;
+  /** Whether the Temporal server answers at all (tells an outage from a slow case); default: unknown. */
+  reachable?: () => Promise<boolean>;
+}
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+export function createCaseClient(client: Client, opts: CaseClientOptions): CaseClient {
   const startTimeout = opts.startTimeoutMs ?? 5_000;
   const queryTimeout = opts.queryTimeoutMs ?? 2_000;
   const updateTimeout = opts.updateTimeoutMs ?? 30_000;
@@ -82,8 +101,10 @@ export function createTemporalEngine(
     );
     return p;
   };
+  const reachable = async (): Promise<boolean> =>
+    opts.reachable ? await tracked(opts.reachable()).catch(() => false) : false;
 
-  const engine: CaseEngine = {
+  return {
     async drain() {
       while (inflight.size > 0) await Promise.allSettled([...inflight]);
     },
@@ -101,7 +122,7 @@ export function createTemporalEngine(
         );
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) return; // it ran before: nothing to do
-        throw new EngineUnavailable(err instanceof Error ? err.message : String(err));
+        throw new TemporalUnavailable(messageOf(err));
       }
     },
     async update(caseId, action, input) {
@@ -119,7 +140,8 @@ export function createTemporalEngine(
           throw new ActionRefused(cause?.message ?? err.message);
         }
         if (err instanceof WorkflowNotFoundError) throw new CaseFinished(`case ${caseId} is finished`);
-        throw new EngineUnavailable(err instanceof Error ? err.message : String(err));
+        // Unreachable: the update never arrived. Reachable: it may have, and may yet take effect.
+        throw new TemporalUnavailable(messageOf(err), (await reachable()) ? 'unknown' : 'no');
       }
     },
     async state(caseId) {
@@ -132,5 +154,4 @@ export function createTemporalEngine(
       }
     },
   };
-  return engine;
 }

@@ -1,6 +1,7 @@
 /**
- * An in-process SMTP server that records every message it receives. `npm start` uses it when no
- * SMTP_URL is configured, so a newcomer sees the mail Andon sends; the tests use it as their SMTP peer.
+ * An in-process SMTP server that records the messages it receives (the newest `MAX_KEPT`, so a
+ * long-running `npm start` does not grow without bound). `npm start` uses it when no SMTP_URL is
+ * configured, so a newcomer sees the mail Andon sends; the tests use it as their SMTP peer.
  */
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,9 @@ export interface CaughtMail {
   messageId: string | null;
   receivedAt: Date;
 }
+
+/** How many messages are kept: enough to follow a demo or a test file, small enough to never matter. */
+export const MAX_KEPT = 500;
 
 export class MailCatcher extends EventEmitter {
   readonly messages: CaughtMail[] = [];
@@ -48,6 +52,7 @@ export class MailCatcher extends EventEmitter {
               receivedAt: new Date(),
             };
             this.messages.push(mail);
+            if (this.messages.length > MAX_KEPT) this.messages.splice(0, this.messages.length - MAX_KEPT);
             this.emit('mail', mail);
             callback();
           })

@@ -1,0 +1,169 @@
+/** The case page's content: facts, tasks with their actions, timeline, notifications, ERP documents. */
+import type { CaseRecord } from '../../../db/cases.js';
+import { notificationsForCase } from '../../../db/outbox.js';
+import { timeline } from '../../../db/timeline.js';
+import { EXCEPTION_TYPE_LABELS, JOB_ROLES } from '../../../domain/model.js';
+import { redactEvent, redactText, seesContacts } from '../../redact.js';
+import type { WebContext } from '../context.js';
+import { html, localTime, raw, type Html } from '../html.js';
+import { t, type Lang } from '../i18n.js';
+import { webRoleAllows, type WebUser } from '../session.js';
+
+export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, user: WebUser): Promise<Html> {
+  const { db, timeZone } = ctx;
+  const contacts = seesContacts(user.role);
+  const [allEvents, notifications, live] = await Promise.all([
+    timeline(db, record.id),
+    notificationsForCase(db, record.id),
+    record.status === 'pending_start' ? Promise.resolve(null) : ctx.cases.state(record.id),
+  ]);
+  // Staff do not see people's phone numbers and addresses (supervisors and admins do).
+  const events = contacts ? allEvents : allEvents.map(redactEvent);
+  const docs = events.filter((e) => e.type === 'erp_document');
+  const supervisor = webRoleAllows(user, 'supervisor');
+  const active = record.status === 'open' || record.status === 'acknowledged';
+  const taskList = (live?.tasks ?? []).map(
+    (tk) =>
+      html`<li class="task task-${tk.status}">
+        <strong>${tk.title}</strong> — ${tk.role},
+        ${tk.status}${tk.assignees.length > 0 ? html`, ${tk.assignees.map((a) => a.name).join(', ')}` : ''}
+        ${tk.ackDeadline ? html`, ${t(l, 'ackBy')} <time class="countdown" datetime="${tk.ackDeadline}" data-overdue="${t(l, 'overdue')}">${localTime(tk.ackDeadline, timeZone)}</time>` : ''}
+        ${tk.eta ? html`, ${t(l, 'eta')} ${localTime(tk.eta, timeZone)}` : ''}
+        ${tk.result ? html` → <em>${tk.result.option}</em>` : ''}
+        ${
+          (tk.status === 'open' || tk.status === 'acked') && active
+            ? html`<div class="task-actions">
+                ${tk.status === 'open' ? html`<form method="post" action="/cases/${record.id}/act/ack" class="inline"><input type="hidden" name="taskKey" value="${tk.key}" /><button type="submit">${t(l, 'acknowledge')}</button></form>` : ''}
+                ${tk.options.map(
+                  (o) =>
+                    html`<form method="post" action="/cases/${record.id}/act/decide" class="inline">
+                      <input type="hidden" name="taskKey" value="${tk.key}" /><input
+                        type="hidden"
+                        name="option"
+                        value="${o.id}"
+                      />
+                      ${(o.fields ?? []).map((f) => html`<label>${f.label} <input name="f_${f.name}" type="${f.type === 'datetime' ? 'datetime-local' : f.type === 'date' ? 'date' : f.type === 'number' ? 'number' : 'text'}" required /></label>`)}
+                      <button type="submit">${o.label}</button>
+                    </form>`,
+                )}
+                ${
+                  supervisor
+                    ? html`<form method="post" action="/cases/${record.id}/act/reassign" class="inline">
+                        <input type="hidden" name="taskKey" value="${tk.key}" />
+                        <label
+                          >${t(l, 'toRole')}
+                          <select name="role">
+                            ${JOB_ROLES.map((jr) => html`<option ${jr === tk.role ? raw('selected') : ''}>${jr}</option>`)}
+                          </select></label
+                        >
+                        <button type="submit">${t(l, 'reassign')}</button>
+                      </form>`
+                    : ''
+                }
+              </div>`
+            : ''
+        }
+      </li>`,
+  );
+  return html` <p class="facts">
+      <span class="badge sev-${record.severity}">${record.severity}</span>
+      ${EXCEPTION_TYPE_LABELS[record.type][l]} · ${t(l, 'line')}
+      ${record.line}${record.station ? ` / ${record.station}` : ''} · ${t(l, 'status')}:
+      <strong class="status">${record.status}</strong> · ${t(l, 'step')}: ${record.currentStep ?? '—'} ·
+      ${t(l, 'level')} ${record.escalationLevel} · ${t(l, 'sla')}:
+      ${record.slaDeadline ? html`<time class="countdown" datetime="${record.slaDeadline}" data-overdue="${t(l, 'overdue')}">${localTime(record.slaDeadline, timeZone)}</time>` : '—'}${record.slaBreached ? html` <span class="badge sev-critical">SLA ✗</span>` : ''}
+    </p>
+    ${record.resolution ? html`<p>${t(l, 'resolution')}: ${record.resolution}${record.rootCause ? html` · ${t(l, 'rootCause')}: ${record.rootCause}` : ''}</p>` : ''}
+    <h2>${t(l, 'tasks')}</h2>
+    <ul class="tasks">
+      ${taskList.length > 0 ? taskList : html`<li>${t(l, 'nothing')}</li>`}
+    </ul>
+    <h2>${t(l, 'timeline')}</h2>
+    <ol class="timeline">
+      ${events.map(
+        (e) =>
+          html`<li class="ev-${e.type}">
+            <time datetime="${e.occurredAt}">${localTime(e.occurredAt, timeZone)}</time>
+            <strong>${e.type}</strong> <span class="actor">${e.actor}</span>
+            <code>${JSON.stringify(e.data)}</code>
+          </li>`,
+      )}
+    </ol>
+    <h2>${t(l, 'notifications')}</h2>
+    <table class="cases">
+      <thead>
+        <tr>
+          <th>${t(l, 'when')}</th>
+          <th>${t(l, 'channel')}</th>
+          <th>${t(l, 'recipient')}</th>
+          <th>${t(l, 'status')}</th>
+          <th>${t(l, 'attempts')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${notifications.map(
+          (n) =>
+            html`<tr>
+              <td>${localTime(n.createdAt, timeZone)}</td>
+              <td>${n.channel}</td>
+              <td>${contacts ? n.recipient : t(l, 'hidden')}</td>
+              <td>
+                ${n.status}${n.lastError ? html` <small>${contacts ? n.lastError : redactText(n.lastError)}</small>` : ''}
+              </td>
+              <td>${n.attempts}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    <h2>${t(l, 'erpDocuments')}</h2>
+    <ul>
+      ${docs.length > 0 ? docs.map((d) => html`<li>${String(d.data.docType)} <strong>${String(d.data.docId)}</strong> (${String(d.data.status)}) — ${String(d.data.step)}</li>`) : html`<li>${t(l, 'nothing')}</li>`}
+    </ul>`;
+}
+
+export function caseActions(record: CaseRecord, l: Lang, user: WebUser): Html {
+  const supervisor = webRoleAllows(user, 'supervisor');
+  const active = record.status === 'open' || record.status === 'acknowledged';
+  return html`<h2>${t(l, 'actions')}</h2>
+    <div class="actions">
+      ${record.status === 'open' ? html`<form method="post" action="/cases/${record.id}/act/ack"><button type="submit">${t(l, 'acknowledge')}</button></form>` : ''}
+      <form method="post" action="/cases/${record.id}/act/comment">
+        <label>${t(l, 'comment')} <textarea name="text" required maxlength="4000"></textarea></label
+        ><button type="submit">${t(l, 'addComment')}</button>
+      </form>
+      ${
+        active
+          ? html`<form method="post" action="/cases/${record.id}/act/resolve">
+              <label>${t(l, 'resolution')} <input name="resolution" required maxlength="4000" /></label>
+              <label>${t(l, 'rootCause')} <input name="rootCause" maxlength="4000" /></label>
+              <button type="submit">${t(l, 'resolve')}</button>
+            </form>`
+          : ''
+      }
+      ${
+        supervisor && record.status === 'resolved'
+          ? html`<form method="post" action="/cases/${record.id}/act/close">
+              <label
+                >${t(l, 'rootCause')}
+                <input name="rootCause" maxlength="4000" value="${record.rootCause ?? ''}"
+              /></label>
+              <label
+                >${t(l, 'correctiveAction')}
+                <input name="correctiveAction" maxlength="4000" value="${record.correctiveAction ?? ''}"
+              /></label>
+              <label
+                >${t(l, 'downtimeMinutes')}
+                <input
+                  name="downtimeMinutes"
+                  type="number"
+                  min="0"
+                  max="525600"
+                  step="1"
+                  value="${record.downtimeMinutes ?? ''}"
+              /></label>
+              <button type="submit">${t(l, 'close')}</button>
+            </form>`
+          : ''
+      }
+    </div>`;
+}

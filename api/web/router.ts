@@ -1,0 +1,58 @@
+/**
+ * The web UI, served by the API process: sign-in, the live board, case pages with actions, KPI
+ * reports, the admin page and the dev outbox — one module per page under pages/. Server-rendered
+ * HTML; a small script (static/app.js) refreshes parts live over SSE and ticks SLA countdowns.
+ */
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+import { webContext, type WebDeps } from './context.js';
+import { t } from './i18n.js';
+import { liveStream } from './live.js';
+import { adminPage } from './pages/admin.js';
+import { boardPage } from './pages/board.js';
+import { casePage } from './pages/case.js';
+import { loginPage } from './pages/login.js';
+import { outboxPage } from './pages/outbox.js';
+import { reportsPage } from './pages/reports.js';
+import { loadWebUser, sessions } from './session.js';
+
+export type { WebDeps } from './context.js';
+
+export function webRoutes(deps: WebDeps): Router {
+  const ctx = webContext(deps, sessions(deps.db, deps.sessionSecret));
+  const r = Router();
+
+  r.use('/static', express.static(fileURLToPath(new URL('./static/', import.meta.url)), { maxAge: '1h' }));
+  r.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  r.use(loadWebUser(ctx.sessions));
+  r.use((req, res, next) => {
+    if (req.query.lang === 'en' || req.query.lang === 'zh-CN') {
+      res.append('Set-Cookie', `andon_lang=${req.query.lang}; Path=/; SameSite=Lax; Max-Age=31536000`);
+    }
+    // Pages show who is signed in and what they may do: never kept by a cache.
+    if (req.method === 'GET' && !req.path.startsWith('/static/')) res.set('Cache-Control', 'no-store');
+    next();
+  });
+  // Cross-site form posts are refused: the session cookie is SameSite=Lax, and the Origin must be ours.
+  r.use((req, res, next) => {
+    const origin = req.get('origin');
+    if (req.method === 'POST' && origin && origin !== `${req.protocol}://${req.get('host')}`) {
+      res.status(403).type('text/plain').send('cross-site request refused');
+      return;
+    }
+    next();
+  });
+
+  r.use(loginPage(ctx));
+  r.get(
+    '/live',
+    ctx.need('staff'),
+    liveStream(ctx.events, ctx.maxStreamsPerSession ?? 8, (req) => t(ctx.lang(req), 'tooManyStreams')),
+  );
+  r.use(boardPage(ctx));
+  r.use(casePage(ctx));
+  r.use(reportsPage(ctx));
+  r.use(adminPage(ctx));
+  r.use(outboxPage(ctx));
+  return r;
+}
