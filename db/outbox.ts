@@ -1,6 +1,7 @@
 /** The notification outbox: one row per message, written once by its idempotency key, then sent. */
 import type { Channel, NotificationStatus } from '../domain/model.js';
 import type { Db } from './index.js';
+import { insertEvent } from './timeline.js';
 
 export interface NotificationRecord {
   id: number;
@@ -163,4 +164,63 @@ export async function notificationsForCase(db: Db, caseId: number): Promise<Noti
     deliveredAt: iso(r.delivered_at),
     failedAt: iso(r.failed_at),
   }));
+}
+
+/** Whether Andon ever paged this person for this case (only they may answer it by SMS). */
+export async function wasPaged(db: Db, caseId: number, personId: number): Promise<boolean> {
+  return (
+    (await db('notifications').where({ case_id: caseId, person_id: personId }).first('id')) !== undefined
+  );
+}
+
+/**
+ * Applies a delivery status Twilio reports for an SMS Andon sent: `delivered`/`read` and
+ * `failed`/`undelivered` settle the outbox row (once; a late report never changes a settled row)
+ * and go on the case's timeline; other statuses are only noted on the row.
+ */
+export async function applySmsStatus(
+  db: Db,
+  s: { sid: string; status: string; errorCode: string | null },
+): Promise<void> {
+  const row = (await db('notifications').where({ provider_id: s.sid, channel: 'sms' }).first()) as
+    Record<string, unknown> | undefined;
+  if (!row) return;
+  const id = row.id as number;
+  const base = {
+    notificationId: id,
+    channel: 'sms',
+    to: row.recipient,
+    personId: row.person_id,
+    providerId: s.sid,
+  };
+  const unsettled = () => db('notifications').where({ id }).whereIn('status', ['queued', 'sent']);
+  const event = (
+    type: 'notification_delivered' | 'notification_failed',
+    data: Record<string, unknown>,
+    key: string,
+  ) => insertEvent(db, { caseId: row.case_id as number, type, actor: 'system', data, idempotencyKey: key });
+  if (s.status === 'delivered' || s.status === 'read') {
+    const n = await unsettled().update({
+      status: 'delivered',
+      delivered_at: db.fn.now(),
+      provider_status: s.status,
+    });
+    if (n > 0 || row.status === 'delivered')
+      await event('notification_delivered', base, `notification:${id}:delivered`);
+  } else if (s.status === 'failed' || s.status === 'undelivered') {
+    const n = await unsettled().update({
+      status: 'failed',
+      failed_at: db.fn.now(),
+      provider_status: s.status,
+      last_error: `Twilio reports ${s.status}${s.errorCode ? ` (error ${s.errorCode})` : ''}`,
+    });
+    if (n > 0 || row.status === 'failed')
+      await event(
+        'notification_failed',
+        { ...base, status: s.status, ...(s.errorCode ? { errorCode: s.errorCode } : {}) },
+        `notification:${id}:failed`,
+      );
+  } else if (s.status) {
+    await unsettled().update({ provider_status: s.status });
+  }
 }

@@ -342,17 +342,30 @@ describe('resolve', () => {
     );
   });
 
-  it('with onlyAsAssignee, takes only someone assigned to an active task', () => {
+  it('with onlyAsAssignee, takes only someone who holds (or answered) a task of the case', () => {
     applied(t.resolve(twoTasks(), { actor: person(1), resolution: 'x', onlyAsAssignee: true }, ctx()));
     refused(
       t.resolve(twoTasks(), { actor: person(2), resolution: 'x', onlyAsAssignee: true }, ctx()),
       /Person 2/,
     );
+    // The planner who answered "keep the plan" may still resolve when the order catches up.
     const answered = state({ tasks: [task('repair', { status: 'done' })] });
-    refused(
-      t.resolve(answered, { actor: person(1), resolution: 'x', onlyAsAssignee: true }, ctx()),
-      /any more/,
-    );
+    applied(t.resolve(answered, { actor: person(1), resolution: 'x', onlyAsAssignee: true }, ctx()));
+    // Once the task was moved to someone else, the earlier holder may not.
+    const moved = state({
+      tasks: [task('repair', { personId: 9, assignees: [{ personId: 9, name: 'P9' }], authorised: [9] })],
+    });
+    refused(t.resolve(moved, { actor: person(1), resolution: 'x', onlyAsAssignee: true }, ctx()), /any more/);
+  });
+});
+
+describe('authority from a message', () => {
+  it('stays with everyone paged for a task when it escalates, and moves on reassignment', () => {
+    const escalated = task('repair', { assignees: [{ personId: 5, name: 'P5' }], authorised: [1, 5] });
+    assert.ok(t.isAssignee(escalated, person(1)), 'the first level keeps the task');
+    assert.ok(t.isAssignee(escalated, person(5)));
+    assert.ok(!t.isAssignee(escalated, person(2)));
+    assert.ok(!t.isAssignee(escalated, staff), 'only people act from messages');
   });
 });
 

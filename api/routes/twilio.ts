@@ -18,14 +18,13 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import { personByPhone, type Contact } from '../../db/people.js';
 import type { Db } from '../../db/index.js';
+import { applySmsStatus, wasPaged } from '../../db/outbox.js';
 import {
-  applySmsStatus,
   claimInboundSms,
   finishInboundSms,
   forgetInboundSms,
   priorReply,
   recordSmsReceived,
-  wasPaged,
 } from '../../db/sms-inbound.js';
 import { textProblem } from '../../domain/contracts/rules.js';
 import type { Locale } from '../../domain/model.js';

@@ -50,6 +50,12 @@ export interface TaskState {
   gen: number;
   ackDeadline: string | null;
   assignees: Array<{ personId: number; name: string }>;
+  /**
+   * Everyone paged for the task since it was last reassigned (and the person it was reassigned to):
+   * who may act on it from a message. Escalation adds people; the earlier ones keep the task.
+   * Absent in runs carried over from before it existed: then the current assignees count.
+   */
+  authorised?: number[];
   eta: string | null;
   /** ETAs already recorded as missed (one re-escalation each). */
   etaMissed: string[];
@@ -123,6 +129,7 @@ export function draft(s: CarriedState): CarriedState {
       ...t,
       ladder: { ...t.ladder },
       assignees: [...t.assignees],
+      ...(t.authorised ? { authorised: [...t.authorised] } : {}),
       etaMissed: [...t.etaMissed],
     })),
   };

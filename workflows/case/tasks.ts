@@ -40,7 +40,11 @@ export async function page(
       ...(t && t.personId !== null && level.level === 0 ? { personId: t.personId } : {}),
       recordEscalation: reason !== 'opened' && reason !== 'reassigned',
     });
-    if (t && result.recipients && result.recipients.length > 0) t.assignees = result.recipients;
+    if (t && result.recipients && result.recipients.length > 0) {
+      const earlier = t.authorised ?? t.assignees.map((a) => a.personId);
+      t.assignees = result.recipients;
+      t.authorised = [...new Set([...earlier, ...result.recipients.map((r) => r.personId)])];
+    }
     return result.skippedReason === null && result.sent > 0;
   } catch (err) {
     if (isCancellation(err)) throw err;

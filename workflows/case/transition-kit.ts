@@ -96,11 +96,14 @@ export function pickTask(
   return candidates[0]!;
 }
 
-/** The person is one the task is assigned to right now (paged for it, or reassigned to them). */
+/**
+ * The person holds the task: reassigned to them, or paged for it at any level since it was last
+ * reassigned (people paged earlier keep the task when it escalates).
+ */
 export const isAssignee = (t: TaskState, actor: Actor): boolean => {
   if (actor.kind !== 'person') return false;
   const id = Number(actor.id);
-  return t.personId === id || t.assignees.some((a) => a.personId === id);
+  return t.personId === id || (t.authorised ?? []).includes(id) || t.assignees.some((a) => a.personId === id);
 };
 
 /** With `onlyAsAssignee` (action links, SMS), authority follows the task's current assignment. */

@@ -173,6 +173,7 @@ export const reassign = transition<ReassignInput>((s, { actor, taskKey, role, pe
   t.ladder = startLadder(ctx.ladder);
   t.ackDeadline = null;
   t.assignees = person ? [{ personId: person.id, name: person.name }] : [];
+  t.authorised = person ? [person.id] : [];
   t.pendingReason = 'reassigned';
   const change: ChangeBody = {
     events: [
@@ -198,8 +199,9 @@ export const reassign = transition<ReassignInput>((s, { actor, taskKey, role, pe
 
 export const resolve = transition<ResolveInput>((s, input, ctx) => {
   if (!isActive(s.status)) refuse(`case is ${s.status}; only an open or acknowledged case can be resolved`);
-  if (input.onlyAsAssignee && !s.tasks.some((t) => answerable(t) && isAssignee(t, input.actor)))
-    refuse(`no open task of this case is assigned to ${input.actor.name} (any more)`);
+  // From a message: anyone who holds (or answered) a task of this episode that was not moved away from them.
+  if (input.onlyAsAssignee && !s.tasks.some((t) => isAssignee(t, input.actor)))
+    refuse(`no task of this case is assigned to ${input.actor.name} (any more)`);
   return resolveCase(s, ctx, input.actor, input);
 });
 
