@@ -5,6 +5,7 @@
 import type { CaseChange, TransitionInput } from '../db/case-changes.js';
 import type { NewTask as OpenTaskInput } from '../db/tasks.js';
 import type { TimelineEventInput } from '../db/timeline.js';
+import type { PageReason } from '../domain/model.js';
 import type { LadderLevel } from '../domain/contracts/policy.js';
 import type { CaseWorkflowInput } from '../workflows/case/state.js';
 import type { Disposition, ErpDocument, StockLevel } from './erp/types.js';
@@ -14,9 +15,6 @@ import type { Disposition, ErpDocument, StockLevel } from './erp/types.js';
 export type { CaseChange, CaseFieldChanges, TransitionInput } from '../db/case-changes.js';
 export type { NewTask as OpenTaskInput, TaskChange } from '../db/tasks.js';
 export type { TimelineEventInput } from '../db/timeline.js';
-
-export type PageReason =
-  'opened' | 'ack_timeout' | 'nobody_reachable' | 'repeat' | 'sla_breached' | 'eta_missed' | 'reassigned';
 
 export interface PageLevelInput {
   caseId: number;
@@ -112,3 +110,5 @@ export interface CaseActivities {
   /** Opens (or finds) the linked case and returns its workflow input. */
   openLinkedCase(input: OpenLinkedCaseInput): Promise<CaseWorkflowInput>;
 }
+
+export type { PageReason } from '../domain/model.js';

@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { verifyApiKey, type ApiKeyRecord } from '../db/api-keys.js';
 import type { Db } from '../db/index.js';
 import { roleAllows, type ApiRole } from '../domain/model.js';
-import type { Actor } from '../workflows/messages.js';
+import type { Actor } from '../workflows/case/messages.js';
 import { HttpProblem } from './problem.js';
 
 declare module 'express-serve-static-core' {

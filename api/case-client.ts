@@ -26,7 +26,7 @@ import {
   resolveUpdate,
   stateQuery,
   type CaseState,
-} from '../workflows/messages.js';
+} from '../workflows/case/messages.js';
 import type { CaseUpdates } from '../domain/contracts/actions.js';
 
 export type { CaseUpdates } from '../domain/contracts/actions.js';

@@ -24,7 +24,7 @@ import {
   type Actor,
   type CaseUpdates,
 } from '../domain/contracts/actions.js';
-import type { CaseState, TaskView } from '../workflows/messages.js';
+import type { CaseState, TaskView } from '../workflows/case/messages.js';
 import { mesEventAllowed } from '../workflows/sop/index.js';
 import { ActionRefused, CaseFinished, TemporalUnavailable, type CaseClient } from './case-client.js';
 import { conflict, fieldErrors, HttpProblem, invalid, notFound, type FieldError } from './problem.js';

@@ -12,7 +12,7 @@ import { seedErpSimulator } from '../activities/erp/demo-data.js';
 import { applyPlantTimeZone } from '../db/plant-zone.js';
 
 import { createSmtpMailer } from '../activities/notify/mailer.js';
-import { smsFromConfig } from '../activities/notify/sms.js';
+import { smsFromConfig } from '../lib/recording-sms.js';
 import { ensureDemoKeys, ensureDemoLogins } from '../db/demo-keys.js';
 
 import { seedDemoPlant } from '../db/seed.js';

@@ -1,7 +1,7 @@
 /** The worker process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… SMTP_URL=… npm run worker`. */
 import { readFileSync } from 'node:fs';
 import { createSmtpMailer } from '../activities/notify/mailer.js';
-import { smsFromConfig } from '../activities/notify/sms.js';
+import { smsFromConfig } from '../lib/recording-sms.js';
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
 import { boot, onShutdown } from './common.js';

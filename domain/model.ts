@@ -135,3 +135,15 @@ export const DEFAULT_RESPONSIBLE_ROLE: Record<ExceptionType, JobRole> = {
   quality_failure: 'qc_engineer',
   order_delay: 'planner',
 };
+
+/** Why a page of a task goes out (names its message template: `task_<reason>`, `opened` → `task_assigned`). */
+export const PAGE_REASONS = [
+  'opened',
+  'ack_timeout',
+  'nobody_reachable',
+  'repeat',
+  'sla_breached',
+  'eta_missed',
+  'reassigned',
+] as const;
+export type PageReason = (typeof PAGE_REASONS)[number];

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { OutgoingSms, SmsSender } from '../activities/notify/sms.js';
+import { createTwilioSms, type OutgoingSms, type SmsSender } from '../activities/notify/sms.js';
 
 export interface RecordedSms {
   sid: string;
@@ -33,4 +33,26 @@ export class RecordingSms extends EventEmitter implements SmsSender {
     this.emit('sms', rec);
     return { providerId: rec.sid, status: 'sent' };
   }
+}
+
+/** The SMS transport the configuration asks for: Twilio when its three variables are set, else recording. */
+export function smsFromConfig(c: {
+  TWILIO_ACCOUNT_SID?: string | undefined;
+  TWILIO_AUTH_TOKEN?: string | undefined;
+  TWILIO_FROM?: string | undefined;
+  TWILIO_API_BASE_URL?: string | undefined;
+}): { sms: SmsSender; recording: RecordingSms | null } {
+  if (c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN && c.TWILIO_FROM) {
+    return {
+      sms: createTwilioSms({
+        accountSid: c.TWILIO_ACCOUNT_SID,
+        authToken: c.TWILIO_AUTH_TOKEN,
+        from: c.TWILIO_FROM,
+        ...(c.TWILIO_API_BASE_URL ? { apiBaseUrl: c.TWILIO_API_BASE_URL } : {}),
+      }),
+      recording: null,
+    };
+  }
+  const recording = new RecordingSms();
+  return { sms: recording, recording };
 }

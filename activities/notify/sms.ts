@@ -6,7 +6,6 @@
  */
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
-import { RecordingSms } from '../../lib/recording-sms.js';
 
 export interface OutgoingSms {
   to: string;
@@ -78,26 +77,4 @@ export function createTwilioSms(o: TwilioSmsOptions): SmsSender {
       }
     },
   };
-}
-
-/** The SMS transport the configuration asks for: Twilio when its three variables are set, else recording. */
-export function smsFromConfig(c: {
-  TWILIO_ACCOUNT_SID?: string | undefined;
-  TWILIO_AUTH_TOKEN?: string | undefined;
-  TWILIO_FROM?: string | undefined;
-  TWILIO_API_BASE_URL?: string | undefined;
-}): { sms: SmsSender; recording: RecordingSms | null } {
-  if (c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN && c.TWILIO_FROM) {
-    return {
-      sms: createTwilioSms({
-        accountSid: c.TWILIO_ACCOUNT_SID,
-        authToken: c.TWILIO_AUTH_TOKEN,
-        from: c.TWILIO_FROM,
-        ...(c.TWILIO_API_BASE_URL ? { apiBaseUrl: c.TWILIO_API_BASE_URL } : {}),
-      }),
-      recording: null,
-    };
-  }
-  const recording = new RecordingSms();
-  return { sms: recording, recording };
 }

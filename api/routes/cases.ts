@@ -25,7 +25,7 @@ import {
 import { shiftAt } from '../../domain/shifts.js';
 import { SOPS } from '../../workflows/sop/index.js';
 import type { Logger } from '../../lib/logger.js';
-import type { CaseState } from '../../workflows/messages.js';
+import type { CaseState } from '../../workflows/case/messages.js';
 import type { Metrics } from '../metrics.js';
 import { actorOf, requireRole } from '../auth.js';
 import { TemporalUnavailable, type CaseClient } from '../case-client.js';

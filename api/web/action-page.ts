@@ -9,7 +9,7 @@ import type { CaseRecord } from '../../db/cases.js';
 import type { DecisionOption } from '../../domain/contracts/tasks.js';
 import { EXCEPTION_TYPE_LABELS, type Locale } from '../../domain/model.js';
 import { escapeHtml } from '../../lib/html.js';
-import type { CaseState, TaskView } from '../../workflows/messages.js';
+import type { CaseState, TaskView } from '../../workflows/case/messages.js';
 import { t } from './i18n.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;padding:1rem;max-width:36rem;line-height:1.4;font-size:17px}

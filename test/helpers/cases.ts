@@ -1,7 +1,7 @@
 /** Small API helpers for scenario tests: open a case, wait for its tasks, act on them, read it back. */
 import assert from 'node:assert/strict';
 import type { ExceptionType } from '../../domain/model.js';
-import type { CaseState, TaskView } from '../../workflows/messages.js';
+import type { CaseState, TaskView } from '../../workflows/case/messages.js';
 import { caseBody } from './bodies.js';
 import type { Harness } from './harness.js';
 import { eventually } from './wait.js';

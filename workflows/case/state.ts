@@ -2,10 +2,9 @@
  * The case workflow's carried state: its input, what a new run needs to go on where the previous
  * one stopped, the initial state of a case, and the view the `state` query answers with.
  */
-import type { PageReason } from '../../activities/types.js';
 import type { PolicySnapshot, SopParams } from '../../domain/contracts/policy.js';
 import type { DecisionOption, TaskResult } from '../../domain/contracts/tasks.js';
-import type { CaseStatus, ExceptionType, JobRole, Severity } from '../../domain/model.js';
+import type { CaseStatus, ExceptionType, JobRole, PageReason, Severity } from '../../domain/model.js';
 import type { LadderState } from './ladder.js';
 import type { CaseState, TaskView } from './messages.js';
 

@@ -3,8 +3,8 @@
  * acknowledges, re-escalate missed ETAs, wait for the answer. Pages are journaled per task,
  * generation, level and round, so a re-run after continue-as-new never pages twice.
  */
+import type { PageReason } from '../../domain/model.js';
 import { ApplicationFailure, condition, isCancellation } from '@temporalio/workflow';
-import type { PageReason } from '../../activities/types.js';
 import type { LadderLevel } from '../../domain/contracts/policy.js';
 import type { TaskResult } from '../../domain/contracts/tasks.js';
 import type { TaskSpec } from '../sop/context.js';
