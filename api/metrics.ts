@@ -2,7 +2,7 @@
  * Prometheus metrics at GET /metrics: process defaults, HTTP request durations by route, and the
  * case figures a plant watches (open cases by type and status, read from the database on scrape).
  */
-import type { RequestHandler } from 'express';
+import type { IRoute, RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/index.js';
 import { activeCaseCounts } from '../db/web-admin.js';
@@ -44,7 +44,9 @@ export function createMetrics(db: Db): Metrics {
     const end = http.startTimer({ method: req.method });
     res.on('finish', () => {
       // The route pattern, not the raw path, keeps the label set small (/api/v1/cases/:id).
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      // Express types `req.route` as any; it is the matched route, or undefined when none matched.
+      const matched = req.route as IRoute | undefined;
+      const route = matched?.path ? `${req.baseUrl}${String(matched.path)}` : 'unmatched';
       end({ route, status: String(res.statusCode) });
     });
     next();

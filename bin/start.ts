@@ -30,10 +30,15 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   const dataDir = resolve(config.ANDON_DATA_DIR);
-  const cleanups: Array<() => Promise<void>> = [];
+  const cleanups: Array<() => void | Promise<void>> = [];
   const shutdown = async (code: number): Promise<never> => {
-    for (const c of cleanups.reverse())
-      await c().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        logger.warn({ err }, 'shutdown step failed');
+      }
+    }
     process.exit(code);
   };
 
@@ -75,7 +80,7 @@ async function main(): Promise<void> {
       smtpUrl = catcher.url;
     }
     const mailer = createSmtpMailer(smtpUrl, config.ANDON_MAIL_FROM);
-    cleanups.push(async () => mailer.close());
+    cleanups.push(() => mailer.close());
 
     const { sms, recording: devSms } = smsFromConfig(config);
     // Logged without whole action links: a link in a log lets its reader act as its person.

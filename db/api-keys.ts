@@ -10,6 +10,23 @@ export interface ApiKeyRecord {
   personId: number | null;
 }
 
+interface ApiKeyRow {
+  id: number;
+  name: string;
+  role: ApiRole;
+  key_hash: string;
+  person_id: number | null;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+const toRecord = (row: Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'person_id'>): ApiKeyRecord => ({
+  id: row.id,
+  name: row.name,
+  role: row.role,
+  personId: row.person_id,
+});
+
 export function hashApiKey(plaintext: string): string {
   return createHash('sha256').update(plaintext, 'utf8').digest('hex');
 }
@@ -24,7 +41,7 @@ export async function createApiKey(
   input: { name: string; role: ApiRole; personId?: number | null; plaintext?: string },
 ): Promise<{ key: string; record: ApiKeyRecord }> {
   const key = input.plaintext ?? generateApiKey();
-  const [row] = await db('api_keys')
+  const [row] = await db<ApiKeyRow>('api_keys')
     .insert({
       name: input.name,
       role: input.role,
@@ -32,7 +49,7 @@ export async function createApiKey(
       person_id: input.personId ?? null,
     })
     .returning(['id', 'name', 'role', 'person_id']);
-  return { key, record: { id: row.id, name: row.name, role: row.role, personId: row.person_id } };
+  return { key, record: toRecord(row!) };
 }
 
 /** Makes sure a key with exactly this value exists with this role (used for ANDON_BOOTSTRAP_ADMIN_KEY). */
@@ -49,10 +66,10 @@ export async function ensureApiKey(
 /** Looks a presented key up by its hash, then compares the hashes in constant time. */
 export async function verifyApiKey(db: Db, presented: string): Promise<ApiKeyRecord | null> {
   const hash = hashApiKey(presented);
-  const row = await db('api_keys').where({ key_hash: hash }).whereNull('revoked_at').first();
+  const row = await db<ApiKeyRow>('api_keys').where({ key_hash: hash }).whereNull('revoked_at').first();
   if (!row) return null;
-  const a = Buffer.from(String(row.key_hash), 'hex');
+  const a = Buffer.from(row.key_hash, 'hex');
   const b = Buffer.from(hash, 'hex');
   if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
-  return { id: row.id, name: row.name, role: row.role, personId: row.person_id };
+  return toRecord(row);
 }

@@ -57,41 +57,74 @@ export interface NewCase {
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 
-type Row = Record<string, unknown>;
+/** A row of `cases`, as pg returns it (timestamps as Date, jsonb parsed, bigint ids as numbers). */
+interface CaseRow {
+  id: number;
+  source: string;
+  external_id: string;
+  type: ExceptionType;
+  severity: Severity;
+  status: CaseStatus;
+  line: string;
+  station: string | null;
+  title: string;
+  description: string | null;
+  reason_code: string | null;
+  details: Record<string, unknown>;
+  policy: PolicySnapshot;
+  escalation_level: number;
+  occurred_at: Date;
+  opened_at: Date;
+  acknowledged_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  resolution: string | null;
+  root_cause: string | null;
+  corrective_action: string | null;
+  downtime_minutes: number | null;
+  shift: string | null;
+  current_step: string | null;
+  sla_deadline: Date | null;
+  sla_breached: boolean;
+  cancel_reason: string | null;
+  reopen_count: number;
+  parent_case_id: number | null;
+  recurrence_of: number | null;
+}
 
-export function toCaseRecord(r: Row): CaseRecord {
+export function toCaseRecord(r: CaseRow): CaseRecord {
   return {
-    id: r.id as number,
-    source: r.source as string,
-    externalId: r.external_id as string,
-    type: r.type as ExceptionType,
-    severity: r.severity as Severity,
-    status: r.status as CaseStatus,
-    line: r.line as string,
-    station: (r.station as string | null) ?? null,
-    title: r.title as string,
-    description: (r.description as string | null) ?? null,
-    reasonCode: (r.reason_code as string | null) ?? null,
-    details: r.details as Record<string, unknown>,
-    policy: r.policy as PolicySnapshot,
-    escalationLevel: r.escalation_level as number,
-    occurredAt: iso(r.occurred_at as Date)!,
-    openedAt: iso(r.opened_at as Date)!,
-    acknowledgedAt: iso(r.acknowledged_at as Date | null),
-    resolvedAt: iso(r.resolved_at as Date | null),
-    closedAt: iso(r.closed_at as Date | null),
-    resolution: (r.resolution as string | null) ?? null,
-    rootCause: (r.root_cause as string | null) ?? null,
-    correctiveAction: (r.corrective_action as string | null) ?? null,
-    downtimeMinutes: (r.downtime_minutes as number | null) ?? null,
-    shift: (r.shift as string | null) ?? null,
-    currentStep: (r.current_step as string | null) ?? null,
-    slaDeadline: iso((r.sla_deadline as Date | null) ?? null),
-    slaBreached: Boolean(r.sla_breached),
-    cancelReason: (r.cancel_reason as string | null) ?? null,
-    reopenCount: (r.reopen_count as number | null) ?? 0,
-    parentCaseId: (r.parent_case_id as number | null) ?? null,
-    recurrenceOf: (r.recurrence_of as number | null) ?? null,
+    id: r.id,
+    source: r.source,
+    externalId: r.external_id,
+    type: r.type,
+    severity: r.severity,
+    status: r.status,
+    line: r.line,
+    station: r.station,
+    title: r.title,
+    description: r.description,
+    reasonCode: r.reason_code,
+    details: r.details,
+    policy: r.policy,
+    escalationLevel: r.escalation_level,
+    occurredAt: iso(r.occurred_at)!,
+    openedAt: iso(r.opened_at)!,
+    acknowledgedAt: iso(r.acknowledged_at),
+    resolvedAt: iso(r.resolved_at),
+    closedAt: iso(r.closed_at),
+    resolution: r.resolution,
+    rootCause: r.root_cause,
+    correctiveAction: r.corrective_action,
+    downtimeMinutes: r.downtime_minutes,
+    shift: r.shift,
+    currentStep: r.current_step,
+    slaDeadline: iso(r.sla_deadline),
+    slaBreached: r.sla_breached,
+    cancelReason: r.cancel_reason,
+    reopenCount: r.reopen_count,
+    parentCaseId: r.parent_case_id,
+    recurrenceOf: r.recurrence_of,
   };
 }
 
@@ -105,7 +138,8 @@ export async function openCase(
   actor: string,
 ): Promise<{ created: boolean; record: CaseRecord }> {
   return db.transaction(async (trx) => {
-    const inserted: Row[] = await trx('cases')
+    // jsonb columns are inserted as JSON text, so the insert itself is not typed by CaseRow.
+    const inserted = await trx('cases')
       .insert({
         source: c.source,
         external_id: c.externalId,
@@ -125,16 +159,16 @@ export async function openCase(
       })
       .onConflict(['source', 'external_id'])
       .ignore()
-      .returning('*');
+      .returning<CaseRow[]>('*');
     const row = inserted[0];
     if (!row) {
-      const existing: Row | undefined = await trx('cases')
+      const existing = await trx<CaseRow>('cases')
         .where({ source: c.source, external_id: c.externalId })
         .first();
       if (!existing) throw new Error('case conflict without an existing row');
       return { created: false, record: toCaseRecord(existing) };
     }
-    const id = row.id as number;
+    const id = row.id;
     await insertEvent(trx, {
       caseId: id,
       type: 'opened',
@@ -147,7 +181,7 @@ export async function openCase(
 }
 
 export async function getCase(db: Db, id: number): Promise<CaseRecord | null> {
-  const row: Row | undefined = await db('cases').where({ id }).first();
+  const row = await db<CaseRow>('cases').where({ id }).first();
   return row ? toCaseRecord(row) : null;
 }
 
@@ -164,7 +198,7 @@ export async function casesPendingStart(
   olderThanSeconds: number,
   limit = 100,
 ): Promise<CaseRecord[]> {
-  const rows: Row[] = await db('cases')
+  const rows = await db<CaseRow>('cases')
     .where({ status: 'pending_start' })
     .andWhere('opened_at', '<', db.raw(`now() - make_interval(secs => ?)`, [olderThanSeconds]))
     .orderBy('id')
@@ -187,7 +221,7 @@ export async function listCases(
   db: Db,
   f: CaseListFilters,
 ): Promise<{ cases: CaseRecord[]; nextCursor: number | null }> {
-  const q = db('cases')
+  const q = db<CaseRow>('cases')
     .orderBy('id', 'desc')
     .limit(f.limit + 1);
   if (f.status) q.where({ status: f.status });
@@ -196,7 +230,7 @@ export async function listCases(
   if (f.from) q.where('opened_at', '>=', f.from);
   if (f.to) q.where('opened_at', '<', f.to);
   if (f.cursor) q.where('id', '<', f.cursor);
-  const rows: Row[] = await q;
+  const rows = await q;
   const page = rows.slice(0, f.limit).map(toCaseRecord);
   return { cases: page, nextCursor: rows.length > f.limit ? page[page.length - 1]!.id : null };
 }

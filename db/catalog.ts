@@ -19,32 +19,49 @@ export interface ExceptionTypeRecord {
   reasonCodes: ReasonCodeRecord[];
 }
 
-type Row = Record<string, unknown>;
+interface ExceptionTypeRow {
+  code: string;
+  name_en: string;
+  name_zh: string;
+  description: string | null;
+  sop_params: Partial<SopParams>;
+  reopen_window_seconds: number;
+  updated_at: Date;
+}
+
+interface ReasonCodeRow {
+  id: number;
+  type: string;
+  code: string;
+  name_en: string;
+  name_zh: string;
+  active: boolean;
+}
 
 export async function getExceptionType(db: Db, code: string): Promise<ExceptionTypeRecord | null> {
-  const row: Row | undefined = await db('exception_types').where({ code }).first();
+  const row = await db<ExceptionTypeRow>('exception_types').where({ code }).first();
   if (!row) return null;
-  const reasons: Row[] = await db('reason_codes').where({ type: code }).orderBy('code');
+  const reasons = await db<ReasonCodeRow>('reason_codes').where({ type: code }).orderBy('code');
   return {
-    code: row.code as string,
-    nameEn: row.name_en as string,
-    nameZh: row.name_zh as string,
-    description: (row.description as string | null) ?? null,
-    sopParams: row.sop_params as Partial<SopParams>,
-    reopenWindowSeconds: row.reopen_window_seconds as number,
+    code: row.code,
+    nameEn: row.name_en,
+    nameZh: row.name_zh,
+    description: row.description ?? null,
+    sopParams: row.sop_params,
+    reopenWindowSeconds: row.reopen_window_seconds,
     reasonCodes: reasons.map((r) => ({
-      code: r.code as string,
-      nameEn: r.name_en as string,
-      nameZh: r.name_zh as string,
-      active: r.active as boolean,
+      code: r.code,
+      nameEn: r.name_en,
+      nameZh: r.name_zh,
+      active: r.active,
     })),
   };
 }
 
 /** Every type of the catalog, by code. */
 export async function listExceptionTypes(db: Db): Promise<ExceptionTypeRecord[]> {
-  const codes: Row[] = await db('exception_types').orderBy('code').select('code');
-  const types = await Promise.all(codes.map((c) => getExceptionType(db, String(c.code))));
+  const codes = await db<ExceptionTypeRow>('exception_types').orderBy('code').select('code');
+  const types = await Promise.all(codes.map((c) => getExceptionType(db, c.code)));
   return types.filter((t): t is ExceptionTypeRecord => t !== null);
 }
 
@@ -86,11 +103,9 @@ export async function catalogSnapshot(
   db: Db,
   code: string,
 ): Promise<{ sop: Partial<SopParams>; reopenWindowSeconds: number } | null> {
-  const row = (await db('exception_types').where({ code }).first('sop_params', 'reopen_window_seconds')) as
-    Row | undefined;
+  const row = await db<ExceptionTypeRow>('exception_types')
+    .where({ code })
+    .first('sop_params', 'reopen_window_seconds');
   if (!row) return null;
-  return {
-    sop: row.sop_params as Partial<SopParams>,
-    reopenWindowSeconds: row.reopen_window_seconds as number,
-  };
+  return { sop: row.sop_params, reopenWindowSeconds: row.reopen_window_seconds };
 }

@@ -29,9 +29,9 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
-  getMigrations: async () => [...MIGRATIONS],
+  getMigrations: () => Promise.resolve([...MIGRATIONS]),
   getMigrationName: ([name]) => name,
-  getMigration: async ([, migration]) => migration,
+  getMigration: ([, migration]) => Promise.resolve(migration),
 };
 
 export type Db = Knex;

@@ -35,6 +35,30 @@ export interface OutboxRow {
   idempotency_key: string;
 }
 
+/** A row of `notifications`, as pg returns it. */
+interface NotificationRow {
+  id: number;
+  case_id: number;
+  task_id: number | null;
+  person_id: number | null;
+  channel: Channel;
+  recipient: string;
+  template: string;
+  subject: string | null;
+  body: string;
+  status: NotificationStatus;
+  attempts: number;
+  last_error: string | null;
+  provider_id: string | null;
+  provider_status: string | null;
+  idempotency_key: string;
+  failover_of: number | null;
+  created_at: Date;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+  failed_at: Date | null;
+}
+
 export interface NewNotification {
   caseId: number;
   taskId: number | null;
@@ -65,9 +89,11 @@ export async function ensureNotification(db: Db, n: NewNotification): Promise<Ou
     })
     .onConflict('idempotency_key')
     .ignore();
-  return (await db('notifications')
+  const row = await db<NotificationRow>('notifications')
     .where({ idempotency_key: n.key })
-    .first('id', 'status', 'channel', 'recipient', 'idempotency_key')) as OutboxRow;
+    .first('id', 'status', 'channel', 'recipient', 'idempotency_key');
+  // Just inserted, or already there: the key's row exists.
+  return row!;
 }
 
 /** The transport took the message. */
@@ -136,29 +162,26 @@ export async function pagedPeople(
   return (await q) as PagedPerson[];
 }
 
-const iso = (v: unknown): string | null =>
-  v === null || v === undefined ? null : new Date(v as Date).toISOString();
-
-type Row = Record<string, unknown>;
+const iso = (v: Date | null): string | null => (v === null ? null : new Date(v).toISOString());
 
 /** A case's notifications, oldest first. */
 export async function notificationsForCase(db: Db, caseId: number): Promise<NotificationRecord[]> {
-  const rows: Row[] = await db('notifications').where({ case_id: caseId }).orderBy('id');
+  const rows = await db<NotificationRow>('notifications').where({ case_id: caseId }).orderBy('id');
   return rows.map((r) => ({
-    id: r.id as number,
-    caseId: r.case_id as number,
-    taskId: (r.task_id as number | null) ?? null,
-    personId: (r.person_id as number | null) ?? null,
-    channel: r.channel as string,
-    recipient: r.recipient as string,
-    template: r.template as string,
-    subject: (r.subject as string | null) ?? null,
-    status: r.status as string,
-    attempts: r.attempts as number,
-    lastError: (r.last_error as string | null) ?? null,
-    providerId: (r.provider_id as string | null) ?? null,
-    providerStatus: (r.provider_status as string | null) ?? null,
-    failoverOf: (r.failover_of as number | null) ?? null,
+    id: r.id,
+    caseId: r.case_id,
+    taskId: r.task_id,
+    personId: r.person_id,
+    channel: r.channel,
+    recipient: r.recipient,
+    template: r.template,
+    subject: r.subject,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    providerId: r.provider_id,
+    providerStatus: r.provider_status,
+    failoverOf: r.failover_of,
     createdAt: iso(r.created_at)!,
     sentAt: iso(r.sent_at),
     deliveredAt: iso(r.delivered_at),
@@ -182,10 +205,11 @@ export async function applySmsStatus(
   db: Db,
   s: { sid: string; status: string; errorCode: string | null },
 ): Promise<void> {
-  const row = (await db('notifications').where({ provider_id: s.sid, channel: 'sms' }).first()) as
-    Record<string, unknown> | undefined;
+  const row = await db<NotificationRow>('notifications')
+    .where({ provider_id: s.sid, channel: 'sms' })
+    .first();
   if (!row) return;
-  const id = row.id as number;
+  const id = row.id;
   const base = {
     notificationId: id,
     channel: 'sms',
@@ -198,7 +222,7 @@ export async function applySmsStatus(
     type: 'notification_delivered' | 'notification_failed',
     data: Record<string, unknown>,
     key: string,
-  ) => insertEvent(db, { caseId: row.case_id as number, type, actor: 'system', data, idempotencyKey: key });
+  ) => insertEvent(db, { caseId: row.case_id, type, actor: 'system', data, idempotencyKey: key });
   if (s.status === 'delivered' || s.status === 'read') {
     const n = await unsettled().update({
       status: 'delivered',

@@ -20,26 +20,41 @@ export interface Contact {
   locale: string;
 }
 
-type Row = Record<string, unknown>;
+interface PersonRow {
+  id: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  locale: Locale;
+  active: boolean;
+}
+
+interface PersonRoleRow {
+  id: number;
+  person_id: number;
+  role: JobRole;
+  line: string | null;
+}
+
 /** The columns of a Contact, for queries joining `people as p`. */
 export const CONTACT_COLUMNS = ['p.id', 'p.name', 'p.email', 'p.phone', 'p.locale'] as const;
 
 export async function getPerson(db: Db, id: number): Promise<Person | null> {
-  const row: Row | undefined = await db('people').where({ id }).first();
+  const row = await db<PersonRow>('people').where({ id }).first();
   if (!row) return null;
-  const roles: Row[] = await db('person_roles').where({ person_id: id }).orderBy('id');
+  const roles = await db<PersonRoleRow>('person_roles').where({ person_id: id }).orderBy('id');
   return toPerson(row, roles);
 }
 
 export async function listPeople(db: Db, filter: { role?: JobRole; active?: boolean }): Promise<Person[]> {
-  const q = db('people').orderBy('id');
+  const q = db<PersonRow>('people').orderBy('id');
   if (filter.active !== undefined) q.where({ active: filter.active });
   if (filter.role) q.whereIn('id', db('person_roles').where({ role: filter.role }).select('person_id'));
-  const rows: Row[] = await q;
-  const roles: Row[] = await db('person_roles')
+  const rows = await q;
+  const roles = await db<PersonRoleRow>('person_roles')
     .whereIn(
       'person_id',
-      rows.map((r) => r.id as number),
+      rows.map((r) => r.id),
     )
     .orderBy('id');
   return rows.map((r) =>
@@ -50,15 +65,15 @@ export async function listPeople(db: Db, filter: { role?: JobRole; active?: bool
   );
 }
 
-function toPerson(row: Row, roles: Row[]): Person {
+function toPerson(row: PersonRow, roles: PersonRoleRow[]): Person {
   return {
-    id: row.id as number,
-    name: row.name as string,
-    email: (row.email as string | null) ?? null,
-    phone: (row.phone as string | null) ?? null,
-    locale: row.locale as Locale,
-    active: row.active as boolean,
-    roles: roles.map((r) => ({ role: r.role as JobRole, line: (r.line as string | null) ?? null })),
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    locale: row.locale,
+    active: row.active,
+    roles: roles.map((r) => ({ role: r.role, line: r.line })),
   };
 }
 
@@ -83,8 +98,8 @@ export async function savePerson(db: Db, input: PersonInput, id?: number): Promi
     };
     let personId: number;
     if (id === undefined) {
-      const [row] = await trx('people').insert(fields).returning('id');
-      personId = row.id as number;
+      const [row] = await trx<PersonRow>('people').insert(fields).returning('id');
+      personId = row!.id;
     } else {
       await trx('people').where({ id }).update(fields);
       personId = id;
@@ -99,17 +114,17 @@ export async function savePerson(db: Db, input: PersonInput, id?: number): Promi
 
 /** The active person with this phone number (E.164), if any. */
 export async function personByPhone(db: Db, phone: string): Promise<Contact | null> {
-  const row: Contact | undefined = await db('people as p')
+  const row = await db('people as p')
     .where({ 'p.phone': phone, 'p.active': true })
-    .first(...CONTACT_COLUMNS);
+    .first<Contact | undefined>(...CONTACT_COLUMNS);
   return row ?? null;
 }
 
 /** The person, if active, as a contact (a task reassigned to one person pages only them). */
 export async function activeContact(db: Db, id: number): Promise<Contact | null> {
-  const row = (await db('people as p')
+  const row = await db('people as p')
     .where({ 'p.id': id, 'p.active': true })
-    .first(...CONTACT_COLUMNS)) as Contact | undefined;
+    .first<Contact | undefined>(...CONTACT_COLUMNS);
   return row ?? null;
 }
 

@@ -4,6 +4,18 @@ import { DEFAULT_RESPONSIBLE_ROLE, type ExceptionType, type Severity } from '../
 import { catalogSnapshot } from './catalog.js';
 import type { Db } from './index.js';
 
+/** A row of `escalation_policies`, as pg returns it. */
+interface PolicyRow {
+  id: number;
+  type: ExceptionType;
+  severity: Severity | null;
+  line: string | null;
+  ladder: LadderLevel[];
+  resolve_sla_seconds: number;
+  repeat_count: number;
+  updated_at: Date;
+}
+
 /** Used when no policy row matches: responsible role → supervisor → plant manager, by email. */
 export function builtInPolicy(type: ExceptionType): PolicySnapshot {
   return {
@@ -46,17 +58,22 @@ async function findLadder(
   severity: Severity,
   line: string,
 ): Promise<PolicySnapshot> {
-  const row = await db('escalation_policies')
+  // knex ignores what a where-callback returns: block bodies, so the (thenable) builder is not returned.
+  const row = await db<PolicyRow>('escalation_policies')
     .where({ type })
-    .andWhere((q) => q.where({ severity }).orWhereNull('severity'))
-    .andWhere((q) => q.where({ line }).orWhereNull('line'))
+    .andWhere((q) => {
+      q.where({ severity }).orWhereNull('severity');
+    })
+    .andWhere((q) => {
+      q.where({ line }).orWhereNull('line');
+    })
     // Prefer a line-specific row, then a severity-specific one.
     .orderByRaw('(line is not null) desc, (severity is not null) desc')
     .first();
   if (!row) return builtInPolicy(type);
   return {
     policyId: row.id,
-    ladder: (row.ladder as LadderLevel[]).map((l, i) => ({ ...l, level: i })),
+    ladder: row.ladder.map((l, i) => ({ ...l, level: i })),
     resolveSlaSeconds: row.resolve_sla_seconds,
     repeatCount: row.repeat_count,
   };
@@ -95,8 +112,8 @@ export async function upsertPolicy(
       resolve_sla_seconds: input.resolveSlaSeconds,
       repeat_count: input.repeatCount ?? 0,
     })
-    .returning('id');
-  return row.id as number;
+    .returning<Array<Pick<PolicyRow, 'id'>>>('id');
+  return row!.id;
 }
 
 /** The id of the policy of exactly this (type, severity, line) scope, if there is one. */
@@ -104,13 +121,13 @@ export async function scopePolicyId(
   db: Db,
   scope: { type: ExceptionType; severity: Severity | null; line: string | null },
 ): Promise<number | null> {
-  const row = (await db('escalation_policies')
+  const row = await db<PolicyRow>('escalation_policies')
     .where({ type: scope.type })
     .andWhereRaw(`coalesce(severity, '') = ? and coalesce(line, '') = ?`, [
       scope.severity ?? '',
       scope.line ?? '',
     ])
-    .first('id')) as { id: number } | undefined;
+    .first('id');
   return row?.id ?? null;
 }
 
@@ -125,27 +142,25 @@ export interface PolicyRecord {
   updatedAt: string;
 }
 
-type Row = Record<string, unknown>;
-
-const toPolicy = (r: Row): PolicyRecord => ({
-  id: r.id as number,
-  type: r.type as ExceptionType,
-  severity: (r.severity as Severity | null) ?? null,
-  line: (r.line as string | null) ?? null,
-  ladder: r.ladder as LadderLevel[],
-  resolveSlaSeconds: r.resolve_sla_seconds as number,
-  repeatCount: r.repeat_count as number,
-  updatedAt: new Date(r.updated_at as string).toISOString(),
+const toPolicy = (r: PolicyRow): PolicyRecord => ({
+  id: r.id,
+  type: r.type,
+  severity: r.severity,
+  line: r.line,
+  ladder: r.ladder,
+  resolveSlaSeconds: r.resolve_sla_seconds,
+  repeatCount: r.repeat_count,
+  updatedAt: new Date(r.updated_at).toISOString(),
 });
 
 /** Every policy, by type and age. */
 export async function listPolicies(db: Db): Promise<PolicyRecord[]> {
-  const rows: Row[] = await db('escalation_policies').orderBy(['type', 'id']);
+  const rows = await db<PolicyRow>('escalation_policies').orderBy(['type', 'id']);
   return rows.map(toPolicy);
 }
 
 export async function getPolicy(db: Db, id: number): Promise<PolicyRecord | null> {
-  const row: Row | undefined = await db('escalation_policies').where({ id }).first();
+  const row = await db<PolicyRow>('escalation_policies').where({ id }).first();
   return row ? toPolicy(row) : null;
 }
 

@@ -134,7 +134,7 @@ export async function summaryReport(
 
 /** The time zone the rollup counts days in. */
 export async function reportTimeZone(db: Db): Promise<string> {
-  const row = (await db('report_settings').first('time_zone')) as { time_zone: string } | undefined;
+  const row = await db<{ time_zone: string }>('report_settings').first('time_zone');
   if (!row) throw new Error('report_settings has no row: is migration 0004 applied?');
   return row.time_zone;
 }

@@ -12,7 +12,42 @@ import { localHour, shiftAt, type ShiftPattern } from '../domain/shifts.js';
 import type { Db } from './index.js';
 import { CONTACT_COLUMNS, type Contact } from './people.js';
 
-type Row = Record<string, unknown>;
+// Rows as pg returns them: `date` columns as Date (local midnight), timestamps as Date, jsonb parsed.
+interface ShiftPatternRow {
+  id: number;
+  name: string;
+  time_zone: string | null;
+  shifts: ShiftPattern['shifts'];
+}
+interface LineRow {
+  code: string;
+  name: string;
+  kind: LineRecord['kind'];
+  active: boolean;
+}
+interface RosterEntryRow {
+  id: number;
+  person_id: number;
+  role: JobRole;
+  line: string | null;
+  pattern_id: number;
+  shift: string;
+  valid_from: Date | string;
+  valid_to: Date | string | null;
+}
+interface RosterOverrideRow {
+  id: number;
+  person_id: number;
+  role: JobRole;
+  line: string | null;
+  kind: OverrideKind;
+  starts_at: Date;
+  ends_at: Date;
+  note: string | null;
+}
+/** A roster entry joined with its shift pattern, for onDuty. */
+type EntryOnPattern = Pick<RosterEntryRow, 'person_id' | 'shift' | 'valid_from' | 'valid_to'> &
+  Pick<ShiftPatternRow, 'time_zone' | 'shifts'>;
 
 export interface ShiftPatternRecord {
   id: number;
@@ -21,11 +56,11 @@ export interface ShiftPatternRecord {
   shifts: ShiftPattern['shifts'];
 }
 
-export const toPattern = (r: Row): ShiftPatternRecord => ({
-  id: r.id as number,
-  name: r.name as string,
-  timeZone: (r.time_zone as string | null) ?? null,
-  shifts: r.shifts as ShiftPattern['shifts'],
+const toPattern = (r: ShiftPatternRow): ShiftPatternRecord => ({
+  id: r.id,
+  name: r.name,
+  timeZone: r.time_zone,
+  shifts: r.shifts,
 });
 
 /** YYYY-MM-DD of `at` in `timeZone`. */
@@ -54,8 +89,11 @@ export async function onDuty(
   at: Date,
   plantTimeZone = 'UTC',
 ): Promise<OnDuty> {
+  // knex ignores what a where-callback returns: block bodies, so the (thenable) builder is not returned.
   const lineMatch = (q: Knex.QueryBuilder, column: string): void => {
-    q.where((w) => w.where(column, line).orWhereNull(column));
+    q.where((w) => {
+      w.where(column, line).orWhereNull(column);
+    });
   };
   const overrides = async (kind: OverrideKind): Promise<Contact[]> => {
     const q = db('roster_overrides as o')
@@ -75,16 +113,23 @@ export async function onDuty(
   const entriesQ = db('roster_entries as e')
     .join('shift_patterns as s', 's.id', 'e.pattern_id')
     .where('e.role', role)
-    .select('e.person_id', 'e.shift', 'e.valid_from', 'e.valid_to', 's.time_zone', 's.shifts');
+    .select<EntryOnPattern[]>(
+      'e.person_id',
+      'e.shift',
+      'e.valid_from',
+      'e.valid_to',
+      's.time_zone',
+      's.shifts',
+    );
   lineMatch(entriesQ, 'e.line');
-  const entries: Row[] = await entriesQ;
+  const entries = await entriesQ;
 
   if (entries.length > 0) {
     const onShift = new Set<number>();
     const running = new Set<string>();
     for (const e of entries) {
-      const tz = (e.time_zone as string | null) ?? plantTimeZone;
-      const shifts = e.shifts as ShiftPattern['shifts'];
+      const tz = e.time_zone ?? plantTimeZone;
+      const shifts = e.shifts;
       const shift = shiftAt(at, tz, { shifts });
       running.add(shift);
       // Dates are those of the shift's start: a night shift that began yesterday evening counts as yesterday's.
@@ -95,13 +140,13 @@ export async function onDuty(
           : localDate(at, tz);
       const from = dateOnly(e.valid_from);
       const to = e.valid_to === null ? null : dateOnly(e.valid_to);
-      if (e.shift === shift && from <= day && (to === null || day <= to)) onShift.add(e.person_id as number);
+      if (e.shift === shift && from <= day && (to === null || day <= to)) onShift.add(e.person_id);
     }
     if (onShift.size > 0) {
-      const people: Contact[] = await db('people as p')
+      const people = await db('people as p')
         .whereIn('p.id', [...onShift])
         .andWhere('p.active', true)
-        .select(...CONTACT_COLUMNS)
+        .select<Contact[]>(...CONTACT_COLUMNS)
         .orderBy('p.id');
       if (people.length > 0) return { people, source: 'roster', reason: null };
     }
@@ -114,12 +159,14 @@ export async function onDuty(
     };
   }
 
-  const holders: Contact[] = await db('people as p')
+  const holders = await db('people as p')
     .join('person_roles as r', 'r.person_id', 'p.id')
     .where('r.role', role)
-    .andWhere((q) => q.where('r.line', line).orWhereNull('r.line'))
+    .andWhere((q) => {
+      q.where('r.line', line).orWhereNull('r.line');
+    })
     .andWhere('p.active', true)
-    .distinct(...CONTACT_COLUMNS)
+    .distinct<Contact[]>(...CONTACT_COLUMNS)
     .orderBy('p.id');
   if (holders.length > 0) return { people: holders, source: 'role', reason: null };
   const onCall = await overrides('on_call');
@@ -128,9 +175,9 @@ export async function onDuty(
 }
 
 /** A `date` column as YYYY-MM-DD (pg returns a Date at local midnight). */
-function dateOnly(v: unknown): string {
+function dateOnly(v: Date | string): string {
   if (typeof v === 'string') return v.slice(0, 10);
-  const d = v as Date;
+  const d = v;
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
@@ -145,13 +192,8 @@ export interface LineRecord {
 }
 
 export async function listLines(db: Db): Promise<LineRecord[]> {
-  const rows: Row[] = await db('lines').orderBy('code');
-  return rows.map((l) => ({
-    code: l.code as string,
-    name: l.name as string,
-    kind: l.kind as LineRecord['kind'],
-    active: l.active as boolean,
-  }));
+  const rows = await db<LineRow>('lines').orderBy('code');
+  return rows.map((l) => ({ code: l.code, name: l.name, kind: l.kind, active: l.active }));
 }
 
 /** Creates the line or replaces its name, kind and state. */
@@ -166,7 +208,7 @@ export async function saveLine(db: Db, line: LineRecord): Promise<void> {
 /** Which of these line codes do not exist. */
 export async function missingLines(db: Db, codes: string[]): Promise<string[]> {
   if (codes.length === 0) return [];
-  const rows: Row[] = await db('lines').whereIn('code', codes).select('code');
+  const rows = await db<LineRow>('lines').whereIn('code', codes).select('code');
   return codes.filter((c) => !rows.some((r) => r.code === c));
 }
 
@@ -174,14 +216,14 @@ export async function missingLines(db: Db, codes: string[]): Promise<string[]> {
 
 export type NewShiftPattern = Omit<ShiftPatternRecord, 'id'>;
 
-const patternRow = (p: NewShiftPattern): Row => ({
+const patternRow = (p: NewShiftPattern): Record<string, unknown> => ({
   name: p.name,
   time_zone: p.timeZone,
   shifts: JSON.stringify(p.shifts),
 });
 
 export async function listShiftPatterns(db: Db): Promise<ShiftPatternRecord[]> {
-  const rows: Row[] = await db('shift_patterns').orderBy('id');
+  const rows = await db<ShiftPatternRow>('shift_patterns').orderBy('id');
   return rows.map(toPattern);
 }
 
@@ -190,12 +232,12 @@ export async function findShiftPattern(
   db: Db,
   by: { id: number } | { name: string },
 ): Promise<ShiftPatternRecord | null> {
-  const row: Row | undefined = await db('shift_patterns').where(by).first();
+  const row = await db<ShiftPatternRow>('shift_patterns').where(by).first();
   return row ? toPattern(row) : null;
 }
 
 export async function createShiftPattern(db: Db, p: NewShiftPattern): Promise<ShiftPatternRecord> {
-  const [row] = (await db('shift_patterns').insert(patternRow(p)).returning('*')) as Row[];
+  const [row] = await db('shift_patterns').insert(patternRow(p)).returning<ShiftPatternRow[]>('*');
   return toPattern(row!);
 }
 
@@ -205,14 +247,17 @@ export async function updateShiftPattern(
   id: number,
   p: NewShiftPattern,
 ): Promise<ShiftPatternRecord | null> {
-  const [row] = (await db('shift_patterns').where({ id }).update(patternRow(p)).returning('*')) as Row[];
+  const [row] = await db('shift_patterns')
+    .where({ id })
+    .update(patternRow(p))
+    .returning<ShiftPatternRow[]>('*');
   return row ? toPattern(row) : null;
 }
 
 /** The shift names roster entries use of this pattern. */
 export async function shiftsInUse(db: Db, patternId: number): Promise<string[]> {
-  const rows: Row[] = await db('roster_entries').where({ pattern_id: patternId }).distinct('shift');
-  return rows.map((r) => r.shift as string);
+  const rows = await db<RosterEntryRow>('roster_entries').where({ pattern_id: patternId }).distinct('shift');
+  return rows.map((r) => r.shift);
 }
 
 // ── roster entries and overrides ──────────────────────────────────────────────────────────────
@@ -239,26 +284,26 @@ export interface RosterOverride {
   note: string | null;
 }
 
-const toEntry = (r: Row): RosterEntry => ({
-  id: r.id as number,
-  personId: r.person_id as number,
-  role: r.role as JobRole,
-  line: (r.line as string | null) ?? null,
-  patternId: r.pattern_id as number,
-  shift: r.shift as string,
+const toEntry = (r: RosterEntryRow): RosterEntry => ({
+  id: r.id,
+  personId: r.person_id,
+  role: r.role,
+  line: r.line,
+  patternId: r.pattern_id,
+  shift: r.shift,
   validFrom: dateOnly(r.valid_from),
-  validTo: r.valid_to === null || r.valid_to === undefined ? null : dateOnly(r.valid_to),
+  validTo: r.valid_to === null ? null : dateOnly(r.valid_to),
 });
 
-const toOverride = (r: Row): RosterOverride => ({
-  id: r.id as number,
-  personId: r.person_id as number,
-  role: r.role as JobRole,
-  line: (r.line as string | null) ?? null,
-  kind: r.kind as OverrideKind,
-  startsAt: new Date(r.starts_at as Date).toISOString(),
-  endsAt: new Date(r.ends_at as Date).toISOString(),
-  note: (r.note as string | null) ?? null,
+const toOverride = (r: RosterOverrideRow): RosterOverride => ({
+  id: r.id,
+  personId: r.person_id,
+  role: r.role,
+  line: r.line,
+  kind: r.kind,
+  startsAt: new Date(r.starts_at).toISOString(),
+  endsAt: new Date(r.ends_at).toISOString(),
+  note: r.note,
 });
 
 /** Entries and overrides, oldest first, of a role, line and/or person. */
@@ -266,21 +311,18 @@ export async function listRosters(
   db: Db,
   f: { role?: JobRole | undefined; line?: string | undefined; personId?: number | undefined },
 ): Promise<{ entries: RosterEntry[]; overrides: RosterOverride[] }> {
-  const entries = db('roster_entries').orderBy('id');
-  const overrides = db('roster_overrides').orderBy('id');
+  const entries = db<RosterEntryRow>('roster_entries').orderBy('id');
+  const overrides = db<RosterOverrideRow>('roster_overrides').orderBy('id');
   for (const q of [entries, overrides]) {
     if (f.role) q.where({ role: f.role });
     if (f.line) q.where({ line: f.line });
     if (f.personId) q.where({ person_id: f.personId });
   }
-  return {
-    entries: ((await entries) as Row[]).map(toEntry),
-    overrides: ((await overrides) as Row[]).map(toOverride),
-  };
+  return { entries: (await entries).map(toEntry), overrides: (await overrides).map(toOverride) };
 }
 
 export async function addRosterEntry(db: Db, e: Omit<RosterEntry, 'id'>): Promise<RosterEntry> {
-  const [row] = (await db('roster_entries')
+  const [row] = await db<RosterEntryRow>('roster_entries')
     .insert({
       person_id: e.personId,
       role: e.role,
@@ -290,12 +332,12 @@ export async function addRosterEntry(db: Db, e: Omit<RosterEntry, 'id'>): Promis
       valid_from: e.validFrom,
       valid_to: e.validTo,
     })
-    .returning('*')) as Row[];
+    .returning('*');
   return toEntry(row!);
 }
 
 export async function addRosterOverride(db: Db, o: Omit<RosterOverride, 'id'>): Promise<RosterOverride> {
-  const [row] = (await db('roster_overrides')
+  const [row] = await db('roster_overrides')
     .insert({
       person_id: o.personId,
       role: o.role,
@@ -305,7 +347,7 @@ export async function addRosterOverride(db: Db, o: Omit<RosterOverride, 'id'>): 
       ends_at: o.endsAt,
       note: o.note,
     })
-    .returning('*')) as Row[];
+    .returning<RosterOverrideRow[]>('*');
   return toOverride(row!);
 }
 

@@ -85,9 +85,9 @@ export async function seedDemoPlant(db: Db): Promise<boolean> {
     for (const p of PEOPLE) {
       const [row] = await trx('people')
         .insert({ name: p.name, email: p.email, phone: p.phone, locale: p.locale })
-        .returning('id');
+        .returning<Array<{ id: number }>>('id');
       for (const r of p.roles)
-        await trx('person_roles').insert({ person_id: row.id, role: r.role, line: r.line });
+        await trx('person_roles').insert({ person_id: row!.id, role: r.role, line: r.line });
     }
     await trx('lines')
       .insert([

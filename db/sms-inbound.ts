@@ -17,8 +17,9 @@ export async function claimInboundSms(
 
 /** The reply given to a message seen before ('' while it is still being handled). */
 export async function priorReply(db: Db, sid: string): Promise<string> {
-  const row = (await db('sms_inbound').where({ message_sid: sid }).first('reply')) as
-    { reply: string } | undefined;
+  const row = await db<{ message_sid: string; reply: string }>('sms_inbound')
+    .where({ message_sid: sid })
+    .first('reply');
   return row?.reply ?? '';
 }
 

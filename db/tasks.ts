@@ -26,6 +26,14 @@ export interface NewTask {
   options: DecisionOption[];
 }
 
+/** The columns of a `tasks` row read back here (jsonb parsed, bigint ids as numbers). */
+interface TaskRow {
+  id: number;
+  idempotency_key: string;
+  task_key: string | null;
+  options: Array<{ id: string; label: string }> | null;
+}
+
 /** Inserts the task row of an SOP step once (by key); returns its id. */
 async function openTaskRow(db: Db, t: NewTask): Promise<number> {
   await db('tasks')
@@ -40,8 +48,9 @@ async function openTaskRow(db: Db, t: NewTask): Promise<number> {
     })
     .onConflict('idempotency_key')
     .ignore();
-  const row = (await db('tasks').where({ idempotency_key: t.idempotencyKey }).first('id')) as { id: number };
-  return row.id;
+  const row = await db<TaskRow>('tasks').where({ idempotency_key: t.idempotencyKey }).first('id');
+  // Just inserted, or already there: the key's row exists.
+  return row!.id;
 }
 
 /** Opens the task row of an SOP step (once) and records `task_opened`, in one transaction; its id. */
@@ -113,8 +122,7 @@ export async function openPageTask(
     })
     .onConflict('idempotency_key')
     .ignore();
-  const row = (await db('tasks').where({ idempotency_key: page.idempotencyKey }).first('id')) as
-    { id: number } | undefined;
+  const row = await db<TaskRow>('tasks').where({ idempotency_key: page.idempotencyKey }).first('id');
   return row?.id ?? null;
 }
 
@@ -123,8 +131,7 @@ export async function taskForPage(
   db: Db,
   taskId: number,
 ): Promise<{ options: Array<{ id: string; label: string }>; taskKey: string | null } | null> {
-  const row = (await db('tasks').where({ id: taskId }).first('options', 'task_key')) as
-    { options: Array<{ id: string; label: string }> | null; task_key: string | null } | undefined;
+  const row = await db<TaskRow>('tasks').where({ id: taskId }).first('options', 'task_key');
   if (!row) return null;
   return { options: (row.options ?? []).map((o) => ({ id: o.id, label: o.label })), taskKey: row.task_key };
 }

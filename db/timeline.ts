@@ -20,7 +20,16 @@ export interface TimelineEvent {
   occurredAt: string;
 }
 
-type Row = Record<string, unknown>;
+/** A row of `case_events`, as pg returns it. */
+interface EventRow {
+  id: number;
+  case_id: number;
+  type: EventType;
+  actor: string;
+  data: Record<string, unknown>;
+  idempotency_key: string;
+  occurred_at: Date;
+}
 
 /** Inserts the event unless one with its key exists; true when this call wrote it. `db` may be a transaction. */
 export async function insertEvent(db: Db, e: TimelineEventInput): Promise<boolean> {
@@ -40,12 +49,12 @@ export async function insertEvent(db: Db, e: TimelineEventInput): Promise<boolea
 
 /** A case's events, oldest first. */
 export async function timeline(db: Db, caseId: number): Promise<TimelineEvent[]> {
-  const rows: Row[] = await db('case_events').where({ case_id: caseId }).orderBy('id');
+  const rows = await db<EventRow>('case_events').where({ case_id: caseId }).orderBy('id');
   return rows.map((r) => ({
-    id: r.id as number,
-    type: r.type as EventType,
-    actor: r.actor as string,
-    data: r.data as Record<string, unknown>,
-    occurredAt: new Date(r.occurred_at as Date).toISOString(),
+    id: r.id,
+    type: r.type,
+    actor: r.actor,
+    data: r.data,
+    occurredAt: new Date(r.occurred_at).toISOString(),
   }));
 }

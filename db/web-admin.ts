@@ -30,16 +30,53 @@ export interface AdminOverview {
   }>;
 }
 
-type Row = Record<string, unknown>;
+// The columns read here, as pg returns them (jsonb parsed, bigint ids as numbers).
+interface TypeRow {
+  code: string;
+  name_en: string;
+  name_zh: string;
+  sop_params: unknown;
+}
+interface ReasonRow {
+  type: string;
+  code: string;
+  name_en: string;
+  name_zh: string;
+  active: boolean;
+}
+interface PolicyRow {
+  id: number;
+  type: string;
+  severity: string | null;
+  line: string | null;
+  ladder: LadderLevel[];
+  resolve_sla_seconds: number;
+  repeat_count: number;
+}
+interface PersonRow {
+  id: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  locale: Locale;
+  web_role: string;
+  active: boolean;
+  locked_until: Date | null;
+}
+interface RoleRow {
+  person_id: number;
+  role: JobRole;
+  line: string | null;
+}
 
 export async function adminOverview(db: Db): Promise<AdminOverview> {
-  const [types, reasons, policies, people, roles] = (await Promise.all([
-    db('exception_types').orderBy('code'),
-    db('reason_codes').where({ active: true }).orderBy(['type', 'code']),
-    db('escalation_policies').orderBy(['type', 'id']),
+  const [types, reasons, policies, people, roles] = await Promise.all([
+    db<TypeRow>('exception_types').orderBy('code'),
+    db<ReasonRow>('reason_codes').where({ active: true }).orderBy(['type', 'code']),
+    db<PolicyRow>('escalation_policies').orderBy(['type', 'id']),
     db('people')
       .orderBy('name')
-      .select(
+      .select<PersonRow[]>(
         'id',
         'name',
         'email',
@@ -49,41 +86,34 @@ export async function adminOverview(db: Db): Promise<AdminOverview> {
         'active',
         db.raw('case when locked_until > now() then locked_until end as locked_until'),
       ),
-    db('person_roles').orderBy('id').select('person_id', 'role', 'line'),
-  ])) as Row[][];
+    db<RoleRow>('person_roles').orderBy('id').select('person_id', 'role', 'line'),
+  ]);
   return {
-    types: types!.map((r) => ({
-      code: r.code as string,
-      nameEn: r.name_en as string,
-      nameZh: r.name_zh as string,
+    types: types.map((r) => ({
+      code: r.code,
+      nameEn: r.name_en,
+      nameZh: r.name_zh,
       sopParams: r.sop_params,
     })),
-    reasons: reasons!.map((r) => ({
-      type: r.type as string,
-      code: r.code as string,
-      nameEn: r.name_en as string,
-      nameZh: r.name_zh as string,
-    })),
-    policies: policies!.map((r) => ({
-      type: r.type as string,
-      severity: (r.severity as string | null) ?? null,
-      line: (r.line as string | null) ?? null,
-      ladder: r.ladder as LadderLevel[],
+    reasons: reasons.map((r) => ({ type: r.type, code: r.code, nameEn: r.name_en, nameZh: r.name_zh })),
+    policies: policies.map((r) => ({
+      type: r.type,
+      severity: r.severity,
+      line: r.line,
+      ladder: r.ladder,
       resolveSlaSeconds: Number(r.resolve_sla_seconds),
       repeatCount: Number(r.repeat_count),
     })),
-    people: people!.map((p) => ({
-      id: p.id as number,
-      name: p.name as string,
-      email: (p.email as string | null) ?? null,
-      phone: (p.phone as string | null) ?? null,
-      locale: p.locale as Locale,
-      webRole: p.web_role as string,
-      active: p.active as boolean,
-      lockedUntil: (p.locked_until as Date | null) ?? null,
-      roles: roles!
-        .filter((r) => r.person_id === p.id)
-        .map((r) => ({ role: r.role as JobRole, line: (r.line as string | null) ?? null })),
+    people: people.map((p) => ({
+      id: p.id,
+      name: p.name,
+      email: p.email,
+      phone: p.phone,
+      locale: p.locale,
+      webRole: p.web_role,
+      active: p.active,
+      lockedUntil: p.locked_until,
+      roles: roles.filter((r) => r.person_id === p.id).map((r) => ({ role: r.role, line: r.line })),
     })),
   };
 }
@@ -96,35 +126,31 @@ export interface BoardExtras {
 
 /** What the board shows of its cases beyond the board query: who is on them, titles and steps. */
 export async function boardExtras(db: Db, caseIds: number[]): Promise<BoardExtras> {
-  const [tasks, cases] = (await Promise.all([
-    db('tasks')
+  const [tasks, cases] = await Promise.all([
+    db<{ case_id: number; status: string; assignees: Array<{ name: string }> | null }>('tasks')
       .whereIn('case_id', caseIds)
       .whereIn('status', ['open', 'acked'])
       .orderBy('id')
       .select('case_id', 'assignees'),
-    db('cases').whereIn('id', caseIds).select('id', 'title', 'current_step'),
-  ])) as Row[][];
+    db<{ id: number; title: string; current_step: string | null }>('cases')
+      .whereIn('id', caseIds)
+      .select('id', 'title', 'current_step'),
+  ]);
   const assignees = new Map<number, string[]>();
-  for (const t of tasks!) {
-    const names = assignees.get(t.case_id as number) ?? [];
-    for (const a of (t.assignees as Array<{ name: string }> | null) ?? [])
-      if (!names.includes(a.name)) names.push(a.name);
-    assignees.set(t.case_id as number, names);
+  for (const t of tasks) {
+    const names = assignees.get(t.case_id) ?? [];
+    for (const a of t.assignees ?? []) if (!names.includes(a.name)) names.push(a.name);
+    assignees.set(t.case_id, names);
   }
-  const titles = new Map(
-    cases!.map((c) => [
-      c.id as number,
-      { title: c.title as string, currentStep: (c.current_step as string | null) ?? null },
-    ]),
-  );
+  const titles = new Map(cases.map((c) => [c.id, { title: c.title, currentStep: c.current_step }]));
   return { assignees, titles };
 }
 
 /** How many cases are active (the board shows at most a few hundred of them). */
 export async function countActiveCases(db: Db): Promise<number> {
-  const [row] = (await db('cases')
+  const [row] = await db('cases')
     .whereIn('status', [...ACTIVE_STATUSES])
-    .count<Array<{ n: string }>>({ n: '*' })) as Array<{ n: string }>;
+    .count<Array<{ n: string }>>({ n: '*' });
   return Number(row?.n ?? 0);
 }
 
@@ -132,10 +158,10 @@ export async function countActiveCases(db: Db): Promise<number> {
 export async function activeCaseCounts(
   db: Db,
 ): Promise<Array<{ type: string; status: string; count: number }>> {
-  const rows = (await db('cases')
+  const rows = await db('cases')
     .whereIn('status', [...ACTIVE_STATUSES])
     .groupBy('type', 'status')
-    .select('type', 'status', db.raw('count(*) as n'))) as Array<{ type: string; status: string; n: string }>;
+    .select<Array<{ type: string; status: string; n: string }>>('type', 'status', db.raw('count(*) as n'));
   return rows.map((r) => ({ type: r.type, status: r.status, count: Number(r.n) }));
 }
 

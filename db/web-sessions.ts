@@ -25,13 +25,17 @@ export async function createSession(
 
 /** The person a session signs in: only while it is neither revoked nor expired, and they are active. */
 export async function sessionPerson(db: Db, idHash: string): Promise<SessionPerson | null> {
-  const row = (await db('web_sessions as s')
+  const row = await db('web_sessions as s')
     .join('people as p', 'p.id', 's.person_id')
     .where({ 's.id_hash': idHash, 'p.active': true })
     .whereNull('s.revoked_at')
     .andWhere('s.expires_at', '>', db.fn.now())
-    .first('p.id', 'p.name', 'p.web_role', 'p.locale')) as
-    { id: number; name: string; web_role: SessionPerson['webRole']; locale: string } | undefined;
+    .first<{ id: number; name: string; web_role: SessionPerson['webRole']; locale: string } | undefined>(
+      'p.id',
+      'p.name',
+      'p.web_role',
+      'p.locale',
+    );
   return row ? { personId: row.id, name: row.name, webRole: row.web_role, locale: row.locale } : null;
 }
 
@@ -59,14 +63,14 @@ export interface LoginAccount {
 
 /** The active person signing in with this email (any case), if any. */
 export async function loginAccount(db: Db, email: string): Promise<LoginAccount | null> {
-  const row = (await db('people')
+  const row = await db('people')
     .whereRaw('lower(email) = lower(?)', [email])
     .andWhere({ active: true })
-    .first(
+    .first<{ id: number; password_hash: string | null; locked_until: Date | null } | undefined>(
       'id',
       'password_hash',
       db.raw('case when locked_until > now() then locked_until end as locked_until'),
-    )) as { id: number; password_hash: string | null; locked_until: Date | null } | undefined;
+    );
   return row ? { id: row.id, passwordHash: row.password_hash, lockedUntil: row.locked_until } : null;
 }
 
@@ -80,11 +84,13 @@ export async function recordFailedLogin(
   o: { maxFailures: number; lockSeconds: number },
 ): Promise<boolean> {
   return db.transaction(async (trx) => {
-    const row = (await trx('people')
+    const row = await trx('people')
       .where({ id: personId })
       .forUpdate()
-      .first('failed_logins', db.raw('locked_until is not null and locked_until <= now() as expired'))) as
-      { failed_logins: number; expired: boolean } | undefined;
+      .first<{ failed_logins: number; expired: boolean } | undefined>(
+        'failed_logins',
+        db.raw('locked_until is not null and locked_until <= now() as expired'),
+      );
     if (!row) return false;
     const failures = (row.expired ? 0 : row.failed_logins) + 1;
     const lock = failures >= o.maxFailures;

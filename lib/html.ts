@@ -7,6 +7,6 @@ const ENTITIES: Record<string, string> = {
   "'": '&#39;',
 };
 
-export function escapeHtml(v: unknown): string {
+export function escapeHtml(v: string | number | boolean | null | undefined): string {
   return String(v ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }

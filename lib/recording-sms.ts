@@ -20,7 +20,7 @@ export const MAX_KEPT = 500;
 export class RecordingSms extends EventEmitter implements SmsSender {
   readonly messages: RecordedSms[] = [];
 
-  async send(sms: OutgoingSms): Promise<{ providerId: string; status: string }> {
+  send(sms: OutgoingSms): Promise<{ providerId: string; status: string }> {
     const rec: RecordedSms = {
       sid: `SM${randomBytes(16).toString('hex')}`,
       to: sms.to,
@@ -31,7 +31,7 @@ export class RecordingSms extends EventEmitter implements SmsSender {
     this.messages.push(rec);
     if (this.messages.length > MAX_KEPT) this.messages.splice(0, this.messages.length - MAX_KEPT);
     this.emit('sms', rec);
-    return { providerId: rec.sid, status: 'sent' };
+    return Promise.resolve({ providerId: rec.sid, status: 'sent' });
   }
 }
 

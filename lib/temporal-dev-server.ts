@@ -50,7 +50,9 @@ export async function startDevServer(opts: {
   for (const sa of opts.searchAttributes ?? []) args.push('--search-attribute', sa);
 
   const child: ChildProcess = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let exited: string | null = null;
+  // Set by the exit handler. A property, not a `let`: TypeScript would narrow a `let` to its initial
+  // null in the loop below, not seeing the handler's assignment.
+  const state: { exited: string | null } = { exited: null };
   const output: string[] = [];
   const collect = (chunk: Buffer): void => {
     const text = chunk.toString();
@@ -62,7 +64,7 @@ export async function startDevServer(opts: {
   child.stderr?.on('data', collect);
   const exitPromise = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
-      exited = `exited with ${code ?? signal}`;
+      state.exited = `exited with ${code ?? signal}`;
       resolve();
     }),
   );
@@ -70,7 +72,7 @@ export async function startDevServer(opts: {
   const address = `127.0.0.1:${opts.port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (exited) throw new Error(`Temporal dev server ${exited}:\n${output.join('')}`);
+    if (state.exited) throw new Error(`Temporal dev server ${state.exited}:\n${output.join('')}`);
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
       await conn.workflowService.getSystemInfo({});
@@ -91,7 +93,7 @@ export async function startDevServer(opts: {
     address,
     uiUrl: opts.uiPort === null ? null : `http://127.0.0.1:${opts.uiPort}`,
     async stop() {
-      if (exited) return;
+      if (state.exited) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exitPromise;

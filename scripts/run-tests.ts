@@ -58,9 +58,9 @@ async function main(): Promise<number> {
   const started = Date.now();
   const only = process.argv.slice(2).map((f) => resolve(f));
   const files = only.length > 0 ? only : findTests(join(root, 'test'));
-  const cleanups: Array<() => Promise<void>> = [];
+  const cleanups: Array<() => void | Promise<void>> = [];
   const work = mkdtempSync(join(tmpdir(), 'andon-test-'));
-  cleanups.push(async () => rmSync(work, { recursive: true, force: true }));
+  cleanups.push(() => rmSync(work, { recursive: true, force: true }));
 
   try {
     if (only.length === 0) {
@@ -147,7 +147,13 @@ async function main(): Promise<number> {
     console.log(`${passed} passed, ${failed} failed`);
     return failed === 0 && exit === 0 ? 0 : 1;
   } finally {
-    for (const c of cleanups.reverse()) await c().catch((err: unknown) => console.error('cleanup:', err));
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        console.error('cleanup:', err);
+      }
+    }
   }
 }
 

@@ -99,7 +99,7 @@ describe('record first', () => {
     const ack = changes.apply((s, c) => t.ack(s, { actor: staff }, c));
     await tick();
     assert.equal(rec.pending[1]?.change.events[0]?.idempotencyKey, 'case-7:s5:acked');
-    rec.pending[1]!.ok();
+    rec.pending[1].ok();
     await ack;
     assert.equal(st.status, 'acknowledged');
     assert.deepEqual(
@@ -129,7 +129,7 @@ describe('record first', () => {
     await assert.rejects(second, /case is resolved; only an open or acknowledged case can be resolved/);
     await tick();
     assert.equal(rec.pending[1]?.change.events[0]?.idempotencyKey, 'case-7:s6:comment');
-    rec.pending[1]!.ok();
+    rec.pending[1].ok();
     await comment;
     assert.equal(st.facts.resolution, 'one');
   });

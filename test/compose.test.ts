@@ -44,7 +44,7 @@ describe('docker-compose.yml', () => {
       assert.equal(node, 'node');
       const m = /^dist\/bin\/(\w+)\.js$/.exec(script ?? '');
       assert.ok(m, `${name} runs dist/bin/<entry>.js`);
-      assert.ok(existsSync(`${root}bin/${m![1]}.ts`), `${name}: bin/${m![1]}.ts exists`);
+      assert.ok(existsSync(`${root}bin/${m[1]}.ts`), `${name}: bin/${m[1]}.ts exists`);
     }
   });
 

@@ -23,7 +23,7 @@ import { createLogger } from '../lib/logger.js';
 import { freePort } from '../lib/temporal-dev-server.js';
 
 const adminUrl = process.env.ANDON_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const cleanups: Array<() => Promise<void>> = [];
+const cleanups: Array<() => void | Promise<void>> = [];
 let db: Db;
 let acts: CaseActivities;
 
@@ -31,7 +31,7 @@ let acts: CaseActivities;
 async function activitiesOn(database: Db): Promise<CaseActivities> {
   const nowhere = `127.0.0.1:${await freePort()}`;
   const mailer = createSmtpMailer(`smtp://${nowhere}`, 'Andon <andon@test.local>', { timeoutMs: 1000 });
-  cleanups.push(async () => mailer.close());
+  cleanups.push(() => mailer.close());
   return createActivities({
     db: database,
     mailer,
@@ -248,7 +248,7 @@ describe('errors that are not about the data', () => {
   });
 
   it('lose their SQL text: other server errors read as their SQLSTATE', async () => {
-    const err = await db
+    const err: unknown = await db
       .raw('select * from no_such_table where secret = ?', ['hunter2'])
       .catch((e: unknown) => e);
     assert.match(String(err), /no_such_table/); // what knex would have shown

@@ -202,7 +202,7 @@ describe('hostile input', () => {
       line: 'ID1',
       ladder: [{ targetRole: 'qc_engineer', ackTimeoutSeconds: 600 }],
     });
-    const policy = (await h.db('escalation_policies').where({ line: 'ID1' }).first('id')) as { id: number };
+    const policy = await h.db('escalation_policies').where({ line: 'ID1' }).first<{ id: number }>('id');
     const caseId = await c.open('order_delay');
     const loose = (n: number) => [
       `%20${n}`,

@@ -59,15 +59,16 @@ function newCase(): { caseId: number; ref: (step: string) => DocRef } {
 const uid = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex').toUpperCase()}`;
 
 async function stockQty(warehouse: string, location: string, itemCode: string): Promise<number | null> {
-  const row = (await db('erp_sim_stock').where({ warehouse, location, item_code: itemCode }).first('qty')) as
-    { qty: string } | undefined;
+  const row = await db('erp_sim_stock')
+    .where({ warehouse, location, item_code: itemCode })
+    .first<{ qty: string } | undefined>('qty');
   return row ? Number(row.qty) : null;
 }
 
 async function docCount(stepKey: string): Promise<number> {
-  const [row] = (await db('erp_sim_documents').where({ step_key: stepKey }).count({ n: '*' })) as Array<{
-    n: string | number;
-  }>;
+  const [row] = await db('erp_sim_documents')
+    .where({ step_key: stepKey })
+    .count<Array<{ n: string | number }>>({ n: '*' });
   return Number(row!.n);
 }
 
@@ -495,9 +496,9 @@ describe('work orders', () => {
     assert.equal(doc.data.newDueDate, '2030-03-12');
     const due = async (): Promise<string> =>
       (
-        (await db('erp_sim_work_orders')
+        await db('erp_sim_work_orders')
           .where({ order_id: `${line}-PLAN` })
-          .first(db.raw('due_date::text as d'))) as { d: string }
+          .first<{ d: string }>(db.raw('due_date::text as d'))
       ).d;
     assert.equal(await due(), '2030-03-12');
     assert.deepEqual(await erp.updateWorkOrderDates({ ...request, newDate: '2031-01-01' }), doc);
@@ -612,7 +613,7 @@ describe('seedErpSimulator', () => {
     const counts = async (): Promise<number[]> => {
       const out: number[] = [];
       for (const t of ['erp_sim_stock', 'erp_sim_lots', 'erp_sim_work_orders']) {
-        const [row] = (await fresh(t).count({ n: '*' })) as Array<{ n: string | number }>;
+        const [row] = await fresh(t).count<Array<{ n: string | number }>>({ n: '*' });
         out.push(Number(row!.n));
       }
       return out;

@@ -115,7 +115,7 @@ function row(s: Seed): Record<string, unknown> {
 }
 
 async function insertCases(seeds: Seed[]): Promise<number[]> {
-  const ids = (await db('cases').insert(seeds.map(row)).returning('id')) as Array<{ id: number }>;
+  const ids = await db('cases').insert(seeds.map(row)).returning<Array<{ id: number }>>('id');
   return ids.map((r) => r.id);
 }
 

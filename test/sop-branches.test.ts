@@ -188,7 +188,7 @@ describe('equipment fault SOP', () => {
       description: 'test equipment_fault',
     });
     assert.equal(r.tasks[0]?.askEta, true);
-    assert.match(r.tasks[0]!.title, /maintenance request DOC-1/);
+    assert.match(r.tasks[0].title, /maintenance request DOC-1/);
     assert.equal(r.minutes, 10, 'nothing waits for the threshold once the repair is done');
     assert.deepEqual(r.outcome, { resolve: false });
   });

@@ -258,7 +258,7 @@ describe('durability', () => {
     const fault = await h
       .db('erp_sim_faults')
       .where({ operation: 'createMaintenanceRequest' })
-      .first('remaining');
+      .first<{ remaining: number }>('remaining');
     assert.equal(fault.remaining, 0);
   });
 

@@ -32,7 +32,10 @@ after(async () => {
 });
 
 const lineStock = async (item: string, location: string): Promise<number> => {
-  const row = await h.db('erp_sim_stock').where({ item_code: item, location }).first('qty');
+  const row = await h
+    .db('erp_sim_stock')
+    .where({ item_code: item, location })
+    .first<{ qty: string } | undefined>('qty');
   return row ? Number(row.qty) : 0;
 };
 
@@ -197,7 +200,10 @@ describe('quality failure SOP', () => {
     });
     const decision = await c.task(id, 'disposition');
     assert.deepEqual(await c.docTypes(id), ['quality_hold']);
-    const lot = await h.db('erp_sim_lots').where({ lot: 'LOT-5521' }).first('status', 'warehouse');
+    const lot = await h
+      .db('erp_sim_lots')
+      .where({ lot: 'LOT-5521' })
+      .first<{ status: string; warehouse: string }>('status', 'warehouse');
     assert.deepEqual(lot, { status: 'on_hold', warehouse: 'QUARANTINE' });
     assert.deepEqual(
       decision.options.map((o) => o.id),
@@ -207,7 +213,10 @@ describe('quality failure SOP', () => {
     const done = await c.waitFor(id, 'resolved', (x) => x.status === 'resolved');
     assert.match(done.resolution ?? '', /Scrap executed for lot LOT-5521/);
     assert.deepEqual(await c.docTypes(id), ['quality_hold', 'disposition']);
-    assert.equal((await h.db('erp_sim_lots').where({ lot: 'LOT-5521' }).first('status')).status, 'scrapped');
+    assert.equal(
+      (await h.db('erp_sim_lots').where({ lot: 'LOT-5521' }).first<{ status: string }>('status')).status,
+      'scrapped',
+    );
 
     const refused = await c.post<ProblemJson>(id, 'close', { rootCause: 'fixture misaligned' });
     assert.equal(refused.status, 409);
@@ -243,7 +252,10 @@ describe('quality failure SOP', () => {
     await c.waitFor(id, 'resolved', (x) => x.status === 'resolved');
     assert.deepEqual(await c.steps(id), ['hold', 'disposition_decision', 'execute_disposition', 'recall']);
     assert.deepEqual(await c.docTypes(id), ['quality_hold', 'disposition']);
-    assert.equal((await h.db('erp_sim_lots').where({ lot: 'LOT-7781' }).first('status')).status, 'returned');
+    assert.equal(
+      (await h.db('erp_sim_lots').where({ lot: 'LOT-7781' }).first<{ status: string }>('status')).status,
+      'returned',
+    );
     await recordHistory(h, id, 'quality-recall');
   });
 });
@@ -276,7 +288,10 @@ describe('order delay SOP', () => {
     assert.equal(done.resolution, 'new date 2026-12-05 confirmed for order WO-1001');
     assert.deepEqual(await c.steps(id), ['plan_decision', 'update_work_order', 'customer_notification']);
     assert.deepEqual(await c.docTypes(id), ['work_order_date_change', 'customer_notice']);
-    const wo = await h.db('erp_sim_work_orders').where({ order_id: 'WO-1001' }).first('due_date');
+    const wo = await h
+      .db('erp_sim_work_orders')
+      .where({ order_id: 'WO-1001' })
+      .first<{ due_date: Date }>('due_date');
     assert.equal(new Date(wo.due_date).toISOString().slice(0, 10), '2026-12-05');
     await recordHistory(h, id, 'order-new-date');
   });

@@ -84,7 +84,7 @@ before(async () => {
   base = `http://127.0.0.1:${port}`;
 });
 
-after(async () => {
+after(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -122,7 +122,7 @@ describe('npm start (embedded defaults)', () => {
     // The log line of the recorded SMS does not carry its whole action link (it acts as Li Wei).
     const token = /\/a\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43})/.exec(sms.body)?.[1];
     assert.ok(token, `an action link in the SMS: ${sms.body}`);
-    await eventually(async () => output.includes('SMS recorded'), 'the SMS log line');
+    await eventually(() => Promise.resolve(output.includes('SMS recorded')), 'the SMS log line');
     assert.ok(!output.includes(token), 'no whole action link in the log');
     await eventually(async () => {
       const t = await call<{ events: Array<{ type: string }> }>('GET', `/api/v1/cases/${id}/timeline`);

@@ -164,9 +164,10 @@ describe('sign-in', () => {
     const second = (await login(a.email, password, { address: a.address })).cookie!;
     assert.equal((await page('/', first)).status, 200);
     // The database knows sessions only by a hash of their id.
-    const stored = (await h.db('web_sessions').where({ person_id: a.id }).select('id_hash')) as Array<{
-      id_hash: string;
-    }>;
+    const stored = await h
+      .db('web_sessions')
+      .where({ person_id: a.id })
+      .select<Array<{ id_hash: string }>>('id_hash');
     assert.equal(stored.length, 2);
     assert.ok(stored.every((s) => !decodeURIComponent(first).startsWith(s.id_hash)));
 
@@ -212,9 +213,7 @@ describe('sign-in', () => {
     const a = await account();
     await h.db('people').where({ id: a.id }).update({ password_hash: legacy });
     assert.equal((await login(a.email, password, { address: a.address })).status, 303);
-    const row = (await h.db('people').where({ id: a.id }).first('password_hash')) as {
-      password_hash: string;
-    };
+    const row = await h.db('people').where({ id: a.id }).first<{ password_hash: string }>('password_hash');
     assert.match(row.password_hash, /^\$argon2id\$/);
     assert.equal((await login(a.email, password, { address: a.address })).status, 303);
   });
@@ -246,7 +245,7 @@ describe('headers', () => {
     const id = await caseApi(h).open('equipment_fault', {
       equipment: { equipmentId: 'PRESS-3', faultCode: 'E42' },
     });
-    const person = (await h.db('people').where({ name: 'Li Wei' }).first('id')) as { id: number };
+    const person = await h.db('people').where({ name: 'Li Wei' }).first<{ id: number }>('id');
     const link = await fetch(`${h.url}/a/${h.links.sign({ p: person.id, c: id, t: '' })}`);
     assert.equal(link.status, 200);
     const csp = link.headers.get('content-security-policy') ?? '';
@@ -296,9 +295,10 @@ describe('the board', () => {
     await h.db('cases').insert(rows);
     const active = Number(
       (
-        (await h.db('cases').whereIn('status', ['pending_start', 'open', 'acknowledged', 'resolved']).count({
-          n: '*',
-        })) as Array<{ n: string }>
+        await h
+          .db('cases')
+          .whereIn('status', ['pending_start', 'open', 'acknowledged', 'resolved'])
+          .count<Array<{ n: string }>>({ n: '*' })
       )[0]!.n,
     );
     const board = await (await page('/partials/board', cookie)).text();

@@ -97,7 +97,7 @@ describe('web UI', () => {
     assert.equal(await page.locator('.status').textContent(), 'acknowledged');
     await page.locator('ol.timeline li.ev-acked').waitFor();
     await page.screenshot({ path: `${shots}case.png`, fullPage: true });
-    const acked = await h.db('cases').where({ id }).first('acked_by');
+    const acked = await h.db('cases').where({ id }).first<{ acked_by: string | null }>('acked_by');
     assert.match(String(acked.acked_by), /^person:/);
 
     await page.goto(`${h.url}/reports`);

@@ -139,7 +139,7 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
     docType: ErpDocType,
     ref: DocRef,
     request: Record<string, unknown>,
-    apply: (trx: Db) => Promise<Effect>,
+    apply: (trx: Db) => Effect | Promise<Effect>,
   ): Promise<ErpDocument> {
     await failIfInjected(operation);
     return refusingBadData(() => claimAndApply(docType, ref, request, apply));
@@ -149,7 +149,7 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
     docType: ErpDocType,
     ref: DocRef,
     request: Record<string, unknown>,
-    apply: (trx: Db) => Promise<Effect>,
+    apply: (trx: Db) => Effect | Promise<Effect>,
   ): Promise<ErpDocument> {
     const found = await store.documentByStepKey(db, ref.stepKey);
     if (found) return sameStep(found, docType, ref);
@@ -222,7 +222,7 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
         neededBy: r.neededBy,
         workOrder: r.workOrder ?? null,
       };
-      return create('createMaterialRequest', 'material_request', r.ref, request, async () => {
+      return create('createMaterialRequest', 'material_request', r.ref, request, () => {
         requirePositive(r.qty, 'qty');
         if (Number.isNaN(Date.parse(r.neededBy))) {
           throw new ErpError(`neededBy is not a date-time: ${r.neededBy}`, false);
@@ -285,7 +285,7 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
 
     createMaintenanceRequest(r) {
       const request = { equipmentId: r.equipmentId, faultCode: r.faultCode, description: r.description };
-      return create('createMaintenanceRequest', 'maintenance_request', r.ref, request, async () => ({
+      return create('createMaintenanceRequest', 'maintenance_request', r.ref, request, () => ({
         status: 'open',
         data: {},
       }));
@@ -327,7 +327,7 @@ export function createSimulatorErp(db: Db, opts: { latencyAfterWriteMs?: number 
         newDate: r.newDate,
         message: r.message,
       };
-      return create('sendCustomerNotice', 'customer_notice', r.ref, request, async () => ({
+      return create('sendCustomerNotice', 'customer_notice', r.ref, request, () => ({
         status: 'sent',
         data: {},
       }));

@@ -25,7 +25,7 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
     if (v instanceof Html) return v.value;
     return escapeHtml(v);
   };
-  return new Html(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]!) : ''), ''));
+  return new Html(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]) : ''), ''));
 }
 
 /** A timestamp in the plant's time zone, e.g. 2026-11-24 14:05:09. */

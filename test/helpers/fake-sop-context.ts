@@ -94,15 +94,16 @@ export async function runSop<T extends ExceptionType>(script: SopScript<T>): Pro
     openedAt: iso(start),
     facts: script.facts,
     params: { ...DEFAULT_SOP_PARAMS, ...script.params },
-    async step(name) {
+    step(name) {
       calls.push({ kind: 'step', name, at: iso(clock) });
+      return Promise.resolve();
     },
-    async stock(step, itemCode, excludeLocation) {
+    stock(step, itemCode, excludeLocation) {
       calls.push({ kind: 'stock', step, itemCode, excludeLocation });
-      return script.stock?.[itemCode] ?? [];
+      return Promise.resolve(script.stock?.[itemCode] ?? []);
     },
-    async erp(step, request) {
-      if (script.erpFails?.includes(step)) throw new Error(`ERP rejected ${step}`);
+    erp(step, request) {
+      if (script.erpFails?.includes(step)) return Promise.reject(new Error(`ERP rejected ${step}`));
       const docId = `DOC-${++docs}`;
       calls.push({ kind: 'erp', step, request, docId });
       const doc: ErpDocument = {
@@ -114,7 +115,7 @@ export async function runSop<T extends ExceptionType>(script: SopScript<T>): Pro
         data: {},
         createdAt: iso(clock),
       };
-      return doc;
+      return Promise.resolve(doc);
     },
     task(spec) {
       calls.push({ kind: 'task', spec, at: iso(clock) });
@@ -155,19 +156,20 @@ export async function runSop<T extends ExceptionType>(script: SopScript<T>): Pro
         waiters.push({ predicate, until: until === null ? null : Date.parse(until), resolve });
       });
     },
-    async openLinkedCase(step, request) {
+    openLinkedCase(step, request) {
       const caseId = ++linkedIds;
       calls.push({ kind: 'linked', step, request, caseId });
-      return caseId;
+      return Promise.resolve(caseId);
     },
   };
 
   let outcome: SopOutcome | undefined;
-  let failure: unknown;
+  // Wrapped, so what the procedure rejected with is thrown as it is (even a falsy or non-Error value).
+  let failure: { error: unknown } | undefined;
   const procedure = SOPS[script.type].procedure as (c: SopContext<T>) => Promise<SopOutcome>;
   void procedure(ctx).then(
     (o) => (outcome = o),
-    (err: unknown) => (failure = err ?? new Error('procedure failed')),
+    (err: unknown) => (failure = { error: err ?? new Error('procedure failed') }),
   );
 
   // The virtual clock: let the procedure run, wake the waits that hold, then jump to the next event.
@@ -192,7 +194,7 @@ export async function runSop<T extends ExceptionType>(script: SopScript<T>): Pro
       w.resolve(false);
     }
   }
-  if (failure) throw failure;
+  if (failure) throw failure.error;
   return {
     outcome: outcome!,
     calls,

@@ -123,7 +123,7 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
     runtimeInstalled = true;
   }
-  const cleanups: Array<() => Promise<void>> = [];
+  const cleanups: Array<() => void | Promise<void>> = [];
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const namespace = testNamespace(testFile);
 
@@ -161,12 +161,12 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
   await mail.listen();
   cleanups.push(() => mail.close());
   const liveMailer = createSmtpMailer(mail.url, 'Andon <andon@test.local>', { timeoutMs: 5000 });
-  cleanups.push(async () => liveMailer.close());
+  cleanups.push(() => liveMailer.close());
   // Nothing listens on this port: nodemailer gets a real "connection refused".
   const deadMailer = createSmtpMailer(`smtp://127.0.0.1:${await freePort()}`, 'Andon <andon@test.local>', {
     timeoutMs: 2000,
   });
-  cleanups.push(async () => deadMailer.close());
+  cleanups.push(() => deadMailer.close());
   let smtpIsDown = false;
   const mailer: Mailer = {
     send: (m) => (smtpIsDown ? deadMailer : liveMailer).send(m),
@@ -282,10 +282,10 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
           locale: p.locale ?? 'en',
           phone: p.phone ?? null,
         })
-        .returning('id');
+        .returning<Array<{ id: number }>>('id');
       for (const r of p.roles)
-        await db('person_roles').insert({ person_id: row.id, role: r.role, line: r.line ?? null });
-      return row.id as number;
+        await db('person_roles').insert({ person_id: row!.id, role: r.role, line: r.line ?? null });
+      return row!.id;
     },
     async setSopParams(type, params) {
       await db('exception_types')
@@ -319,8 +319,13 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     },
     erpDocuments: (caseId) => createSimulatorErp(db).documentsForCase(caseId),
     async stop() {
-      for (const c of cleanups.reverse())
-        await c().catch((err: unknown) => logger.warn({ err }, 'test cleanup failed'));
+      for (const c of cleanups.reverse()) {
+        try {
+          await c();
+        } catch (err) {
+          logger.warn({ err }, 'test cleanup failed');
+        }
+      }
     },
   };
   return harness;
