@@ -1,7 +1,7 @@
 /** The API process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… npm run api`. */
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
-import { boot, onShutdown } from './common.js';
+import { boot, failedToStart, onShutdown } from './common.js';
 
 const { config, logger } = boot('api', REQUIRED_ENV.api);
 try {
@@ -27,6 +27,5 @@ try {
   logger.info({ url: andon.url }, 'Andon API listening');
   onShutdown(logger, () => andon.stop());
 } catch (err) {
-  logger.fatal({ err }, 'Andon API failed to start');
-  process.exit(1);
+  failedToStart('api', logger, config, err);
 }

@@ -2,6 +2,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '../lib/config.js';
 import { createLogger, type Logger } from '../lib/logger.js';
+import { explainStartupError } from '../lib/startup-errors.js';
 
 export function boot(
   name: string,
@@ -11,7 +12,7 @@ export function boot(
   try {
     config = loadConfig();
   } catch (err) {
-    console.error((err as Error).message);
+    console.error(`andon ${name} could not start: ${explainStartupError(err)}`);
     process.exit(2);
   }
   const missing = required.filter((k) => config[k] === undefined);
@@ -42,4 +43,13 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
       );
     });
   }
+}
+
+/** Ends a process that failed to start: the details at debug level, then one sentence saying what to do. */
+export function failedToStart(name: string, logger: Logger, config: Config, err: unknown): never {
+  logger.debug({ err }, 'start-up failure');
+  const sentence = explainStartupError(err, config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {});
+  logger.flush();
+  console.error(`andon ${name} could not start: ${sentence}`);
+  process.exit(1);
 }

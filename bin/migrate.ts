@@ -5,6 +5,7 @@ import { applyPlantTimeZone } from '../db/plant-zone.js';
 
 import { seedDemoPlant } from '../db/seed.js';
 import { REQUIRED_ENV } from '../lib/config.js';
+import { explainStartupError } from '../lib/startup-errors.js';
 import { boot } from './common.js';
 
 const { config, logger } = boot('migrate', REQUIRED_ENV.migrate);
@@ -18,7 +19,9 @@ try {
     await seedErpSimulator(db);
   }
 } catch (err) {
-  logger.fatal({ err }, 'migration failed');
+  logger.debug({ err }, 'migration failure');
+  const why = explainStartupError(err, { databaseUrl: config.DATABASE_URL! });
+  console.error(`andon migrate failed: ${why}`);
   process.exitCode = 1;
 } finally {
   await db.destroy();

@@ -1,9 +1,12 @@
 /**
  * `npm start` — Andon in one process with embedded defaults:
- *   Temporal: $TEMPORAL_ADDRESS, else a local dev server (CLI found or built by scripts/temporal-cli.ts)
+ *   Temporal: $TEMPORAL_ADDRESS, else a local dev server (CLI found or built by scripts/temporal-cli.ts),
+ *             or with `--cluster` (`npm run start:cluster`) a real Temporal server on the same
+ *             PostgreSQL (built by scripts/temporal-server.ts, run by lib/temporal-server.ts)
  *   Database: $DATABASE_URL, else an embedded PostgreSQL under $ANDON_DATA_DIR (default .data/)
  *   Mail:     $SMTP_URL, else an in-process mail catcher (see GET /api/v1/dev/mail)
  * then migrates, seeds a demo plant, and runs the worker and the API. Ctrl-C stops everything.
+ * A failure to start ends in one sentence saying what to do (lib/startup-errors.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,18 +23,27 @@ import { loadConfig } from '../lib/config.js';
 import { redactActionLinks } from '../lib/links.js';
 import { MailCatcher } from '../lib/mail-catcher.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
+import { startLocalTemporal } from '../lib/local-temporal.js';
 import { createLogger } from '../lib/logger.js';
 import { startAndon } from '../lib/services.js';
-import { startDevServer } from '../lib/temporal-dev-server.js';
-import { ensureTemporalCli } from '../scripts/temporal-cli.js';
+import { explainStartupError } from '../lib/startup-errors.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error(`Andon could not start: ${explainStartupError(err)}`);
+    process.exit(2);
+  }
   const logger = createLogger(config.LOG_LEVEL);
+  const cluster = process.argv.includes('--cluster');
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   const dataDir = resolve(config.ANDON_DATA_DIR);
   const cleanups: Array<() => void | Promise<void>> = [];
-  const shutdown = async (code: number): Promise<never> => {
+  let databaseUrlInUse: string | undefined;
+  /** Stops what started, newest first; a last word (why start-up failed) is the final line. */
+  const shutdown = async (code: number, lastWord?: string): Promise<never> => {
     for (const c of cleanups.reverse()) {
       try {
         await c();
@@ -39,6 +51,7 @@ async function main(): Promise<void> {
         logger.warn({ err }, 'shutdown step failed');
       }
     }
+    if (lastWord) console.error(lastWord);
     process.exit(code);
   };
 
@@ -50,22 +63,28 @@ async function main(): Promise<void> {
       cleanups.push(() => pg.stop());
       databaseUrl = pg.url;
     }
+    databaseUrlInUse = databaseUrl;
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
-    let temporalUi: string | null = null;
+    let temporalWhat = '';
     if (!temporalAddress) {
-      logger.info('TEMPORAL_ADDRESS not set: starting a local Temporal dev server');
-      const cli = await ensureTemporalCli((m) => logger.info(m));
-      const dev = await startDevServer({
-        cli,
+      logger.info(
+        cluster
+          ? 'TEMPORAL_ADDRESS not set: starting a Temporal server on PostgreSQL'
+          : 'TEMPORAL_ADDRESS not set: starting a local Temporal dev server',
+      );
+      const local = await startLocalTemporal({
+        mode: cluster ? 'cluster' : 'dev',
+        dataDir,
         port: config.ANDON_TEMPORAL_PORT,
         uiPort: config.ANDON_TEMPORAL_UI_PORT,
-        dbFile: join(dataDir, 'temporal.db'),
-        namespaces: config.TEMPORAL_NAMESPACE === 'default' ? [] : [config.TEMPORAL_NAMESPACE],
+        namespace: config.TEMPORAL_NAMESPACE,
+        databaseUrl,
+        log: (m) => logger.info(m),
       });
-      cleanups.push(() => dev.stop());
-      temporalAddress = dev.address;
-      temporalUi = dev.uiUrl;
+      cleanups.push(() => local.stop());
+      temporalAddress = local.address;
+      temporalWhat = `   (${local.description})`;
     }
 
     let catcher: MailCatcher | undefined;
@@ -128,7 +147,7 @@ async function main(): Promise<void> {
       'Andon is running.',
       `  Web UI:       ${andon.url}/   sign in as ${login.supervisor} (supervisor) or ${login.admin} (admin), password ${login.password}`,
       `  API:          ${andon.url}/api/v1   (health: ${andon.url}/healthz)`,
-      `  Temporal:     ${temporalAddress}${temporalUi ? `   (web UI: ${temporalUi})` : ''}`,
+      `  Temporal:     ${temporalAddress}${temporalWhat}`,
       `  Mail:         ${catcher ? `caught in-process, listed at ${andon.url}/api/v1/dev/mail` : 'sent via SMTP_URL'}`,
       `  SMS:          ${devSms ? `recorded in-process, listed at ${andon.url}/api/v1/dev/sms` : 'sent via Twilio'}`,
       `  Demo API keys (kept in ${join(dataDir, 'demo-keys.json')}):`,
@@ -141,8 +160,11 @@ async function main(): Promise<void> {
     ];
     console.log(lines.join('\n'));
   } catch (err) {
-    logger.fatal({ err }, 'Andon failed to start');
-    await shutdown(1);
+    logger.debug({ err }, 'start-up failure');
+    const sentence = explainStartupError(err, {
+      ...(databaseUrlInUse ? { databaseUrl: databaseUrlInUse } : {}),
+    });
+    await shutdown(1, `Andon could not start: ${sentence}`);
   }
 
   let stopping = false;

@@ -4,7 +4,7 @@ import { createSmtpMailer } from '../activities/notify/mailer.js';
 import { smsFromConfig } from '../lib/recording-sms.js';
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
-import { boot, onShutdown } from './common.js';
+import { boot, failedToStart, onShutdown } from './common.js';
 
 const { config, logger } = boot('worker', REQUIRED_ENV.worker);
 const mailer = createSmtpMailer(config.SMTP_URL!, config.ANDON_MAIL_FROM);
@@ -39,6 +39,5 @@ try {
     mailer.close();
   });
 } catch (err) {
-  logger.fatal({ err }, 'Andon worker failed to start');
-  process.exit(1);
+  failedToStart('worker', logger, config, err);
 }

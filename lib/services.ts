@@ -23,6 +23,7 @@ import { createLinkSigner } from './links.js';
 import type { Logger } from './logger.js';
 import type { MailCatcher } from './mail-catcher.js';
 import { RecordingSms } from './recording-sms.js';
+import { StartupError } from './startup-errors.js';
 import { createWorker } from './worker.js';
 
 export interface AndonOptions {
@@ -176,7 +177,14 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
     let worker: Worker | null = null;
     if (o.runWorker) {
       if (!o.mailer) throw new Error('the worker needs a mailer');
-      const connection = await NativeConnection.connect({ address: o.temporalAddress });
+      const connection = await NativeConnection.connect({ address: o.temporalAddress }).catch(
+        (err: unknown) => {
+          throw new StartupError(
+            `Temporal at ${o.temporalAddress} does not answer: start it, or fix TEMPORAL_ADDRESS.`,
+            { cause: err },
+          );
+        },
+      );
       stops.push(() => connection.close());
       const w = await createWorker({
         connection,
