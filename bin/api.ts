@@ -1,10 +1,12 @@
 /** The API process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… npm run api`. */
+import { probeDatabase } from '../db/index.js';
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
 import { boot, failedToStart, onShutdown } from './common.js';
 
 const { config, logger } = boot('api', REQUIRED_ENV.api);
 try {
+  await probeDatabase(config.DATABASE_URL!);
   const andon = await startAndon({
     databaseUrl: config.DATABASE_URL!,
     temporalAddress: config.TEMPORAL_ADDRESS!,

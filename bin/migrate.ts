@@ -1,6 +1,6 @@
 /** Brings the database schema up to date: `DATABASE_URL=… npm run migrate [-- --seed-demo]`. */
 import { seedErpSimulator } from '../activities/erp/demo-data.js';
-import { createDb, migrate } from '../db/index.js';
+import { createDb, migrate, probeDatabase } from '../db/index.js';
 import { applyPlantTimeZone } from '../db/plant-zone.js';
 
 import { seedDemoPlant } from '../db/seed.js';
@@ -11,6 +11,7 @@ import { boot } from './common.js';
 const { config, logger } = boot('migrate', REQUIRED_ENV.migrate);
 const db = createDb(config.DATABASE_URL!);
 try {
+  await probeDatabase(config.DATABASE_URL!);
   const applied = await migrate(db);
   logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema already up to date');
   await applyPlantTimeZone(db, config.ANDON_TIMEZONE, logger);

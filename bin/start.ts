@@ -8,7 +8,7 @@
  * then migrates, seeds a demo plant, and runs the worker and the API. Ctrl-C stops everything.
  * A failure to start ends in one sentence saying what to do (lib/startup-errors.ts).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { seedErpSimulator } from '../activities/erp/demo-data.js';
@@ -18,6 +18,7 @@ import { createSmtpMailer } from '../activities/notify/mailer.js';
 import { smsFromConfig } from '../lib/recording-sms.js';
 import { ensureDemoKeys, ensureDemoLogins } from '../db/demo-keys.js';
 
+import { probeDatabase } from '../db/index.js';
 import { seedDemoPlant } from '../db/seed.js';
 import { loadConfig } from '../lib/config.js';
 import { redactActionLinks } from '../lib/links.js';
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   };
 
   try {
+    mkdirSync(dataDir, { recursive: true });
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
       logger.info({ dataDir }, 'DATABASE_URL not set: starting embedded PostgreSQL');
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
       databaseUrl = pg.url;
     }
     databaseUrlInUse = databaseUrl;
+    await probeDatabase(databaseUrl);
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let temporalWhat = '';

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createSmtpMailer } from '../activities/notify/mailer.js';
 import { smsFromConfig } from '../lib/recording-sms.js';
+import { probeDatabase } from '../db/index.js';
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
 import { boot, failedToStart, onShutdown } from './common.js';
@@ -11,6 +12,7 @@ const mailer = createSmtpMailer(config.SMTP_URL!, config.ANDON_MAIL_FROM);
 const { sms, recording } = smsFromConfig(config);
 if (recording) logger.warn('Twilio is not configured (TWILIO_*): SMS are recorded in memory, not sent');
 try {
+  await probeDatabase(config.DATABASE_URL!);
   const andon = await startAndon({
     databaseUrl: config.DATABASE_URL!,
     temporalAddress: config.TEMPORAL_ADDRESS!,

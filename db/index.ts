@@ -50,3 +50,15 @@ export async function migrate(db: Db): Promise<string[]> {
   const [, applied] = (await db.migrate.latest()) as [number, string[]];
   return applied;
 }
+
+/** Connects once and runs `select 1`, throwing the driver's error as it is (start-up explains it). */
+export async function probeDatabase(connectionString: string): Promise<void> {
+  // pg itself, not knex: knex's pool prints every failed attempt with its stack.
+  const probe = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
+  try {
+    await probe.connect();
+    await probe.query('select 1');
+  } finally {
+    await probe.end().catch(() => {});
+  }
+}

@@ -32,6 +32,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { toolsDir } from '../scripts/tools-cache.js';
+import { stopLeftover } from './pid-file.js';
 import { StartupError } from './startup-errors.js';
 
 export interface EmbeddedDb {
@@ -156,33 +157,6 @@ function clusterDir(dataDir: string, as: RunAs | null): string {
   return shared;
 }
 
-/** A postmaster an earlier, killed run left behind on this cluster: stopped before starting anew. */
-async function stopLeftover(dir: string): Promise<void> {
-  const pidFile = join(dir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  const alive = (): boolean => {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return false;
-    }
-    // The pid may have been reused since: only a postgres process is ours to stop.
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
-    } catch {
-      return process.platform !== 'linux';
-    }
-  };
-  if (!Number.isInteger(pid) || pid <= 0 || !alive()) return;
-  process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 300 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
-  if (alive())
-    throw new StartupError(
-      `a PostgreSQL from an earlier run (pid ${pid}) still holds ${dir}: stop it (kill ${pid}) and start again.`,
-    );
-}
-
 function run(cmd: string, args: string[], as: RunAs | null): Promise<string> {
   return new Promise((ok, fail) => {
     const child = spawn(cmd, args, { ...(as ?? {}), env: { ...process.env, LC_MESSAGES: 'C' } });
@@ -251,7 +225,8 @@ export async function startEmbeddedPostgres(opts: {
   const binaries = reachableBinaries(packagedBinaries(), as);
   const dir = clusterDir(resolve(opts.dataDir), as);
   if (!existsSync(join(dir, 'PG_VERSION'))) await initialise(binaries, dir, as);
-  await stopLeftover(dir);
+  // A postmaster an earlier, killed run left behind on this cluster is stopped first (SIGINT: fast).
+  await stopLeftover(join(dir, 'postmaster.pid'), 'postgres', 'SIGINT');
 
   const child: ChildProcess = spawn(bin(binaries, 'postgres'), ['-D', dir, '-p', String(opts.port)], {
     ...(as ?? {}),

@@ -63,6 +63,7 @@ export async function startLocalTemporal(o: {
     port: o.port,
     uiPort: o.uiPort,
     dbFile: join(o.dataDir, 'temporal.db'),
+    pidFile: join(o.dataDir, 'temporal.pid'),
     namespaces: o.namespace === 'default' ? [] : [o.namespace],
   }).catch((err: unknown) => {
     const text = (err as Error).message;

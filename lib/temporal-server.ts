@@ -15,6 +15,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import pg from 'pg';
 import { parse, parseDocument } from 'yaml';
+import { stopLeftover, writePidFile } from './pid-file.js';
 import type { TemporalServerTools } from '../scripts/temporal-server.js';
 
 export interface TemporalServerOptions {
@@ -242,6 +243,9 @@ async function ensureNamespaces(address: string, namespaces: string[], deadline:
 export async function startTemporalServer(o: TemporalServerOptions): Promise<TemporalServer> {
   const log = o.log ?? (() => {});
   const databases = o.databases ?? { main: 'temporal', visibility: 'temporal_visibility' };
+  mkdirSync(o.dir, { recursive: true });
+  const pidFile = join(o.dir, 'server.pid');
+  await stopLeftover(pidFile, 'temporal-server');
   log(`Temporal server: preparing databases ${databases.main} and ${databases.visibility}`);
   await provisionTemporalSchemas({ tools: o.tools, postgresUrl: o.postgresUrl, databases });
   const ports = await writeTemporalConfig({ ...o, databases });
@@ -253,6 +257,7 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Tem
     ['--root', o.dir, '--config', 'config', '--env', 'andon', '--allow-no-auth', 'start'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  writePidFile(pidFile, child.pid);
   const tail: string[] = [];
   const collect = (d: Buffer): void => {
     logStream.write(d);
