@@ -14,12 +14,15 @@ import { openApiDocument } from './openapi.js';
 import { HttpProblem, problemHandler, sendProblem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
 import { actionLinkRoutes } from './routes/actions.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { devRoutes } from './routes/dev.js';
 import { peopleRoutes } from './routes/people.js';
 import { reportRoutes } from './routes/reports.js';
 import { twilioRoutes } from './routes/twilio.js';
+import { userRoutes } from './routes/users.js';
 import type { CaseEventBus } from './web/live.js';
 import { webRoutes, type WebDeps } from './web/router.js';
 
@@ -145,6 +148,9 @@ export function createApp(deps: AppDeps): Express {
     reportRoutes(deps),
     peopleRoutes(deps),
     accountRoutes(deps),
+    userRoutes({ db: deps.db, publicUrl }),
+    apiKeyRoutes(deps),
+    auditRoutes(deps),
     devRoutes(deps),
   );
 

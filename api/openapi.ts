@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import * as responses from '../domain/contracts/responses.js';
+import { ACCOUNT_OPERATIONS } from './openapi-accounts.js';
 import { API_OPERATIONS } from './openapi-api.js';
 import { PUBLIC_OPERATIONS, WEB_OPERATIONS } from './openapi-public.js';
 import type { Auth, Operation } from './openapi-types.js';
@@ -107,7 +108,12 @@ function operation(o: Operation): JsonSchema {
 }
 
 /** Every operation the application serves. */
-export const OPERATIONS: readonly Operation[] = [...PUBLIC_OPERATIONS, ...API_OPERATIONS, ...WEB_OPERATIONS];
+export const OPERATIONS: readonly Operation[] = [
+  ...PUBLIC_OPERATIONS,
+  ...API_OPERATIONS,
+  ...WEB_OPERATIONS,
+  ...ACCOUNT_OPERATIONS,
+];
 
 export function openApiDocument(): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
@@ -125,6 +131,7 @@ export function openApiDocument(): JsonSchema {
       { name: 'people', description: 'People, rosters and sign-in accounts' },
       { name: 'catalog', description: 'Exception catalog and escalation policies' },
       { name: 'reports', description: 'KPI reports' },
+      { name: 'keys', description: 'API keys: issue, list, rotate, revoke' },
       { name: 'dev', description: 'In-process transports (only without SMTP / Twilio)' },
       { name: 'messages', description: 'Action links and Twilio webhooks, reached without an API key' },
       { name: 'operations', description: 'Health, readiness, metrics, this document' },

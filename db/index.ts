@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004_reports.js';
 import * as m0005 from './migrations/0005_people_rosters.js';
 import * as m0006 from './migrations/0006_web.js';
 import * as m0007 from './migrations/0007_web_security.js';
+import * as m0014 from './migrations/0014_accounts_audit.js';
 
 // Return bigint ids as JS numbers: ids stay far below 2^53 and the API serialises them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number.parseInt(v, 10));
@@ -26,6 +27,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['0005_people_rosters', m0005],
   ['0006_web', m0006],
   ['0007_web_security', m0007],
+  ['0014_accounts_audit', m0014],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
@@ -36,10 +38,19 @@ const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
 
 export type Db = Knex;
 
-export function createDb(connectionString: string, pool: { min?: number; max?: number } = {}): Db {
+/**
+ * `applicationName` names this process to PostgreSQL (pg_stat_activity) and is what timeline events
+ * record as `recorded_by`: a worker passes its Temporal worker identity.
+ */
+export function createDb(
+  connectionString: string,
+  pool: { min?: number; max?: number; applicationName?: string } = {},
+): Db {
   return knexFactory({
     client: 'pg',
-    connection: connectionString,
+    connection: pool.applicationName
+      ? { connectionString, application_name: pool.applicationName.slice(0, 63) }
+      : connectionString,
     pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
     migrations: { migrationSource, tableName: 'knex_migrations' },
   });

@@ -9,11 +9,15 @@ import { webContext, type WebDeps } from './context.js';
 import { t } from './i18n.js';
 import { liveStream } from './live.js';
 import { adminPage } from './pages/admin.js';
+import { apiKeysPage } from './pages/api-keys.js';
+import { auditPage } from './pages/audit.js';
 import { boardPage } from './pages/board.js';
 import { casePage } from './pages/case.js';
 import { loginPage } from './pages/login.js';
 import { outboxPage } from './pages/outbox.js';
 import { reportsPage } from './pages/reports.js';
+import { setPasswordPage } from './pages/set-password.js';
+import { usersPage } from './pages/users.js';
 import { loadWebUser, sessions } from './session.js';
 
 export type { WebDeps } from './context.js';
@@ -44,6 +48,7 @@ export function webRoutes(deps: WebDeps): Router {
   });
 
   r.use(loginPage(ctx));
+  r.use(setPasswordPage(ctx));
   r.get(
     '/live',
     ctx.need('staff'),
@@ -54,5 +59,8 @@ export function webRoutes(deps: WebDeps): Router {
   r.use(reportsPage(ctx));
   r.use(adminPage(ctx));
   r.use(outboxPage(ctx));
+  r.use(usersPage(ctx));
+  r.use(apiKeysPage(ctx));
+  r.use(auditPage(ctx));
   return r;
 }
