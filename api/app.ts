@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { Db } from '../db/index.js';
 import { databaseReady } from '../db/web-admin.js';
 import type { LinkSigner } from '../lib/links.js';
+import { logContext } from '../lib/log-context.js';
 import type { Logger } from '../lib/logger.js';
 import type { MailCatcher } from '../lib/mail-catcher.js';
 import type { RecordingSms } from '../lib/recording-sms.js';
@@ -46,6 +47,10 @@ export interface AppDeps {
   publicUrl?: () => string;
   /** The clock (rosters, links); default real time. */
   now?: () => Date;
+  /** True once the process is stopping: /readyz answers 503 so load balancers send no more. */
+  draining?: () => boolean;
+  /** More exposition text for /metrics (the worker's, when it runs in the same process). */
+  extraMetrics?: () => Promise<string>;
   /** The web UI (sign-in, board, case pages, reports); absent: API only. */
   web?: { sessionSecret: string; events?: CaseEventBus } & Pick<
     WebDeps,
@@ -93,6 +98,12 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  // Log lines written while serving a case carry its id.
+  app.use((req, _res, next) => {
+    const m = /^\/(?:api\/v1\/)?cases\/(\d{1,15})(?:\/|$)/.exec(req.path);
+    if (m) logContext.run({ caseId: Number(m[1]) }, next);
+    else next();
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -104,11 +115,13 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    const extra = deps.extraMetrics ? `\n${await deps.extraMetrics()}` : '';
+    res.type(metrics.registry.contentType).send(`${await metrics.registry.metrics()}${extra}`);
   });
 
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, 'ok' | 'failing'> = {};
+    if (deps.draining) checks.accepting = deps.draining() ? 'failing' : 'ok';
     checks.database = (await databaseReady(deps.db)) ? 'ok' : 'failing';
     if (deps.temporalReady)
       checks.temporal = (await deps.temporalReady().catch(() => false)) ? 'ok' : 'failing';

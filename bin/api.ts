@@ -1,4 +1,7 @@
-/** The API process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… npm run api`. */
+/**
+ * The API process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… npm run api`. On SIGTERM
+ * /readyz turns 503, requests under way finish (ANDON_SHUTDOWN_GRACE_SECONDS), live streams end.
+ */
 import { probeDatabase } from '../db/index.js';
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
@@ -25,6 +28,7 @@ try {
     host: config.HOST,
     ...(config.ANDON_PUBLIC_URL ? { publicUrl: config.ANDON_PUBLIC_URL } : {}),
     ...(config.ANDON_BOOTSTRAP_ADMIN_KEY ? { bootstrapAdminKey: config.ANDON_BOOTSTRAP_ADMIN_KEY } : {}),
+    shutdownGraceMs: config.ANDON_SHUTDOWN_GRACE_SECONDS * 1000,
   });
   logger.info({ url: andon.url }, 'Andon API listening');
   onShutdown(logger, () => andon.stop());

@@ -7,6 +7,8 @@ import { explainStartupError } from '../lib/startup-errors.js';
 export function boot(
   name: string,
   required: ReadonlyArray<keyof Config>,
+  /** The Temporal SDK runtime's own Prometheus endpoint (the worker serves it with its metrics). */
+  o: { runtimeMetricsPort?: number } = {},
 ): { config: Config; logger: Logger } {
   let config: Config;
   try {
@@ -22,7 +24,24 @@ export function boot(
     );
     process.exit(2);
   }
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    shutdownSignals: [],
+    ...(o.runtimeMetricsPort
+      ? {
+          telemetryOptions: {
+            metrics: {
+              prometheus: {
+                bindAddress: `127.0.0.1:${o.runtimeMetricsPort}`,
+                useSecondsForDurations: true,
+                unitSuffix: true,
+                countersTotalSuffix: true,
+              },
+            },
+          },
+        }
+      : {}),
+  });
   return { config, logger: createLogger(config.LOG_LEVEL) };
 }
 

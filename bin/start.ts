@@ -25,6 +25,7 @@ import { redactActionLinks } from '../lib/links.js';
 import { MailCatcher } from '../lib/mail-catcher.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
 import { startLocalTemporal } from '../lib/local-temporal.js';
+import { freePort } from '../lib/temporal-dev-server.js';
 import { createLogger } from '../lib/logger.js';
 import { startAndon } from '../lib/services.js';
 import { explainStartupError } from '../lib/startup-errors.js';
@@ -39,7 +40,22 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const cluster = process.argv.includes('--cluster');
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  // The SDK's own metrics (workflow task latency, …) are served with Andon's at /metrics.
+  const runtimeMetricsPort = await freePort();
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    shutdownSignals: [],
+    telemetryOptions: {
+      metrics: {
+        prometheus: {
+          bindAddress: `127.0.0.1:${runtimeMetricsPort}`,
+          useSecondsForDurations: true,
+          unitSuffix: true,
+          countersTotalSuffix: true,
+        },
+      },
+    },
+  });
   const dataDir = resolve(config.ANDON_DATA_DIR);
   const cleanups: Array<() => void | Promise<void>> = [];
   let databaseUrlInUse: string | undefined;
@@ -127,6 +143,8 @@ async function main(): Promise<void> {
         ? { workflowBundleCode: readFileSync(config.ANDON_WORKFLOW_BUNDLE, 'utf8') }
         : {}),
       runApi: true,
+      runtimeMetricsUrl: `http://127.0.0.1:${runtimeMetricsPort}/metrics`,
+      shutdownGraceMs: config.ANDON_SHUTDOWN_GRACE_SECONDS * 1000,
       timeZone: config.ANDON_TIMEZONE,
       ...(config.ANDON_SESSION_SECRET ? { sessionSecret: config.ANDON_SESSION_SECRET } : {}),
 

@@ -75,6 +75,14 @@ const schema = z.object({
     z.string().min(32, 'ANDON_SESSION_SECRET must be at least 32 characters').optional(),
   ),
 
+  /** The worker process's operations port: /healthz, /readyz, /metrics (0: any free port). */
+  ANDON_WORKER_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3001)),
+  /** How long requests and activities under way may finish when a process is told to stop. */
+  ANDON_SHUTDOWN_GRACE_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(0).max(3600).default(25),
+  ),
+
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
