@@ -22,6 +22,8 @@ export const MODULE_FILES = {
   config: 'config/development-postgres12.yaml',
   dynamicConfig: 'config/dynamicconfig/development-sql.yaml',
   schema: 'schema/postgresql/v12',
+  /** The config template of the temporalio/server image (test/compose.test.ts checks our env names). */
+  dockerConfig: 'config/docker.yaml',
 } as const;
 
 export interface TemporalServerTools {

@@ -381,18 +381,23 @@ describe(`${CASES} cases on 2 APIs and 3 workers of a real Temporal server`, () 
 
     const started = Date.now();
     const opened: Array<{ id: number; type: ExceptionType; api: string }> = [];
+    let deferred = 0;
     await Promise.all(
       Array.from({ length: 8 }, async (_, lane) => {
         for (let n = lane; n < CASES; n += 8) {
           const type = TYPES[n % TYPES.length]!;
           const api = apis[n % apis.length]!;
           const r = await call<{ id: number }>(api, 'POST', '/api/v1/cases', keys.mes, bodyFor(type, n));
-          assert.equal(r.status, 201, JSON.stringify(r.body));
+          // 202: accepted while Temporal was slow to answer; the API's reconciler starts it shortly.
+          assert.ok(r.status === 201 || r.status === 202, `${r.status} ${JSON.stringify(r.body)}`);
+          if (r.status === 202) deferred++;
           opened.push({ id: r.body.id, type, api });
         }
       }),
     );
-    say(`${opened.length} cases opened in ${Math.round((Date.now() - started) / 1000)} s`);
+    say(
+      `${opened.length} cases opened in ${Math.round((Date.now() - started) / 1000)} s (${deferred} started later by the reconciler)`,
+    );
 
     let closed = 0;
     let killed: Worker | null = null;
