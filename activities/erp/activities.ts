@@ -31,7 +31,13 @@ export async function erpCreate(db: Db, erp: ErpAdapter, input: ErpCreateInput):
     caseId: input.caseId,
     type: 'erp_document',
     actor: `erp:${erp.name}`,
-    data: { step: input.step, docType: doc.docType, docId: doc.docId, status: doc.status },
+    data: {
+      step: input.step,
+      docType: doc.docType,
+      docId: doc.docId,
+      status: doc.status,
+      ...(doc.url ? { url: doc.url } : {}),
+    },
     idempotencyKey: `${input.stepKey}:document`,
   });
   return doc;

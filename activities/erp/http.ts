@@ -6,7 +6,7 @@
 import { ErpError } from './types.js';
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   url: string;
   headers?: Record<string, string>;
   /** Serialised as JSON. */
@@ -85,3 +85,7 @@ export function shortText(value: unknown, max = 300): string {
     .trim();
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** A field of an ERP answer as text: strings and numbers as they are, anything else empty. */
+export const text = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';

@@ -6,6 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Config } from '../../lib/config.js';
+import { ErpConfigError } from './config-error.js';
+import { loadRestConfig, type RestConfig } from './rest/config.js';
+
+export { ErpConfigError } from './config-error.js';
 
 export const ERP_KINDS = ['simulator', 'erpnext', 'odoo', 'rest'] as const;
 export type ErpKind = (typeof ERP_KINDS)[number];
@@ -77,6 +81,7 @@ export interface OdooSettings {
 export interface RestSettings {
   kind: 'rest';
   configFile: string;
+  config: RestConfig;
   timeoutMs: number;
 }
 export type ErpSettings = { kind: 'simulator' } | ErpnextSettings | OdooSettings | RestSettings;
@@ -99,14 +104,6 @@ export type ErpEnv = Pick<
   | 'ANDON_ERP_REST_CONFIG'
 >;
 
-/** Thrown for a configuration Andon refuses to start with; the message names every problem. */
-export class ErpConfigError extends Error {
-  constructor(problems: string[]) {
-    super(`invalid ERP configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    this.name = 'ErpConfigError';
-  }
-}
-
 export function loadErpSettings(env: ErpEnv): ErpSettings {
   const kind = env.ANDON_ERP ?? 'simulator';
   const timeoutMs = env.ANDON_ERP_TIMEOUT_MS ?? 15_000;
@@ -116,7 +113,12 @@ export function loadErpSettings(env: ErpEnv): ErpSettings {
       throw new ErpConfigError([
         'ANDON_ERP_REST_CONFIG: missing: the file mapping each operation (ANDON_ERP=rest)',
       ]);
-    return { kind, configFile: env.ANDON_ERP_REST_CONFIG, timeoutMs };
+    return {
+      kind,
+      configFile: env.ANDON_ERP_REST_CONFIG,
+      config: loadRestConfig(env.ANDON_ERP_REST_CONFIG),
+      timeoutMs,
+    };
   }
   const problems: string[] = [];
   const need = (key: keyof ErpEnv, what: string): string => {

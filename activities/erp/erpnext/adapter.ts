@@ -1,4 +1,5 @@
 /** The ERPNext adapter: the operations of stock.ts and planning.ts on one Frappe client. */
+import { text as asText } from '../http.js';
 import type { ErpnextSettings } from '../settings.js';
 import { caseRefOf, caseStampPrefix, stepKeyIn } from '../stamp.js';
 import type { ErpAdapter, ErpDocType, ErpDocument } from '../types.js';
@@ -60,12 +61,12 @@ async function documentsForCase(ctx: ErpnextContext, caseId: number): Promise<Er
       stepKey,
       status: docstatus === 2 ? 'cancelled' : docstatus === 0 ? 'draft' : 'submitted',
       data: { doctype },
-      createdAt: String(row.creation ?? ''),
+      createdAt: asText(row.creation),
       url: desktopUrl(ctx.ui, doctype, String(row.name)),
     };
   };
   const stockType = (row: Record<string, unknown>): ErpDocType => {
-    const remarks = String(row.remarks ?? '');
+    const remarks = asText(row.remarks);
     if (remarks.includes('quality hold')) return 'quality_hold';
     if (remarks.includes('line replenishment')) return 'stock_transfer';
     return 'disposition';
@@ -78,7 +79,7 @@ async function documentsForCase(ctx: ErpnextContext, caseId: number): Promise<Er
         limit: 500,
       })
     ).map((row) => {
-      const content = String(row.content ?? '');
+      const content = asText(row.content);
       const docType: ErpDocType =
         doctype === 'Communication'
           ? 'customer_notice'

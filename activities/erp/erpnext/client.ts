@@ -7,7 +7,7 @@
  * DoesNotExistError, 403 PermissionError, 409 DuplicateEntryError, 5xx when the server failed.
  * https://docs.frappe.io/framework/user/en/api/rest
  */
-import { isRetryableStatus, pathOf, sendHttp, shortText, type HttpAnswer } from '../http.js';
+import { isRetryableStatus, pathOf, sendHttp, shortText, text, type HttpAnswer } from '../http.js';
 import { ErpError } from '../types.js';
 
 /** A Frappe filter: `[field, operator, value]`, or `[child doctype, field, operator, value]`. */
@@ -89,7 +89,7 @@ export function createFrappeClient(o: FrappeClientOptions): FrappeClient {
     },
     async whoAmI() {
       const answer = await send('GET', `${o.url}/api/method/frappe.auth.get_logged_user`);
-      return String((answer.body as { message?: unknown } | null)?.message ?? '');
+      return text((answer.body as { message?: unknown } | null)?.message);
     },
   };
 }

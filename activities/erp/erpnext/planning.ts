@@ -9,7 +9,7 @@
  */
 import { calendarDate, dateTime, requirePositive } from '../checks.js';
 import { caseRefOf, stampOf } from '../stamp.js';
-import { ErpError, type DocRef, type ErpAdapter, type ErpDocument } from '../types.js';
+import { ErpError, type DocRef, type ErpAdapter } from '../types.js';
 import { createOnce, frappeDatetime, statusOf, toDocument, type ErpnextContext } from './common.js';
 import { desktopUrl, type FrappeDoc } from './client.js';
 

@@ -8,6 +8,7 @@
  * https://docs.erpnext.com/docs/user/manual/en/stock-entry
  */
 import { requirePositive } from '../checks.js';
+import { text } from '../http.js';
 import { caseRefOf, stampOf } from '../stamp.js';
 import {
   ErpError,
@@ -199,7 +200,7 @@ export function erpnextStock(
         comment_by: 'Andon',
       })) as Record<string, unknown> | undefined);
     if (!comment?.name) throw new ErpError('ERPNext: add_comment answered without a comment', true);
-    const doc = { ...comment, name: String(comment.name) };
+    const doc = { ...comment, name: text(comment.name) };
     const out = toDocument(ctx, 'disposition', r.ref, 'Comment', doc, 'recalled', {
       disposition: 'recall',
       lot: r.lot,

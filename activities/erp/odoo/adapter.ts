@@ -1,4 +1,5 @@
 /** The Odoo adapter: the operations of stock.ts and planning.ts on a JSON-2 or JSON-RPC transport. */
+import { text as asText } from '../http.js';
 import type { OdooSettings } from '../settings.js';
 import { caseRefOf, caseStampPrefix, stepKeyIn } from '../stamp.js';
 import { ErpError, type ErpAdapter, type ErpDocType, type ErpDocument } from '../types.js';
@@ -55,7 +56,7 @@ async function documentsForCase(ctx: OdooContext, caseId: number): Promise<ErpDo
       stepKey: stepKeyIn(text) ?? '',
       status,
       data: { model, id },
-      createdAt: String(created ?? ''),
+      createdAt: asText(created),
       url: recordUrl(ctx.ui, model, id),
     });
   };
