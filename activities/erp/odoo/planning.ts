@@ -138,7 +138,6 @@ export function odooPlanning(ctx: OdooContext): Ops {
     async createMaintenanceRequest(r) {
       let request = await findByStamp(ctx, 'maintenance.request', 'description', r.ref, [
         'name',
-        'stage_id',
         'create_date',
       ]);
       if (!request) {

@@ -87,6 +87,7 @@ export function odooStock(
               product_uom_qty: m.qty,
               location_id: m.from,
               location_dest_id: m.to,
+              ...(m.lotId ? { restrict_lot_id: m.lotId } : {}),
             },
           ],
         ],
