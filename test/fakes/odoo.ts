@@ -382,7 +382,7 @@ export class OdooFake extends HttpFake {
 
   private create(model: string, vals: Record<string, unknown>): number {
     const id = ++this.nextId;
-    const rec: Rec = { id, create_date: `2026-12-06 10:00:${`${id % 60}`.padStart(2, '0')}`.slice(0, 19) };
+    const rec: Rec = { id, create_date: odooTime(id) };
     if (model in SEQUENCES && !vals.name) rec.name = `${SEQUENCES[model]}${`${id}`.padStart(5, '0')}`;
     if (
       model === 'stock.picking' ||
@@ -593,7 +593,7 @@ export class OdooFake extends HttpFake {
       body: params.body,
       message_type: params.message_type ?? 'notification',
       subtype_xmlid: params.subtype_xmlid ?? 'mail.mt_note',
-      date: '2026-12-06 10:00:00',
+      date: odooTime(this.nextId + 1),
     });
     const message = this.table('mail.message').get(id)!;
     message.partner_ids = params.partner_ids ?? [];
@@ -611,3 +611,7 @@ function cmp(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return str(a ?? '').localeCompare(str(b ?? ''));
 }
+
+/** A creation time that grows with the record id, in Odoo's `YYYY-MM-DD HH:MM:SS` (UTC). */
+const odooTime = (id: number): string =>
+  new Date(Date.UTC(2026, 11, 6, 10) + id * 1000).toISOString().slice(0, 19).replace('T', ' ');
