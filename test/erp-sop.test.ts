@@ -249,7 +249,7 @@ for (const protocol of ['json2', 'jsonrpc'] as const) {
             .map((s) => s.state),
           ['done'],
         );
-        assert.equal(fake.quantAt(ids['FG-200']!, ids.quarantine!, ids['LOT-5521']!), 0);
+        assert.equal(fake.quantAt(ids['FG-200']!, ids.quarantine!, ids['LOT-5521']), 0);
       },
       order(id) {
         assert.equal(fake.table('mrp.production').get(ids['WO-1001']!)!.date_deadline, '2026-12-05 00:00:00');
@@ -263,3 +263,39 @@ for (const protocol of ['json2', 'jsonrpc'] as const) {
     });
   });
 }
+
+describe('readiness', () => {
+  it('/readyz reports whether the ERP answers, without making documents; a down ERP does not stop intake', async () => {
+    const fake = await new ErpnextFake('ready-key', 'ready-secret', erpnextSeed()).listen();
+    try {
+      const settings = {
+        kind: 'erpnext' as const,
+        apiKey: 'ready-key',
+        apiSecret: 'ready-secret',
+        plant: erpnextPlant(),
+        timeoutMs: 2000,
+      };
+      const up = await h.startAnother({
+        runWorker: false,
+        runApi: true,
+        erp: createErpnextErp({ ...settings, url: fake.url }),
+      });
+      const ready = (await (await fetch(`${up.url}/readyz`)).json()) as {
+        status: string;
+        checks: Record<string, string>;
+      };
+      assert.deepEqual(ready, { status: 'ready', checks: { database: 'ok', temporal: 'ok', erp: 'ok' } });
+      assert.ok(fake.requests.every((r) => r.method === 'GET'));
+      const down = await h.startAnother({
+        runWorker: false,
+        runApi: true,
+        erp: createErpnextErp({ ...settings, url: 'http://127.0.0.1:9' }),
+      });
+      const res = await fetch(`${down.url}/readyz`);
+      assert.equal(res.status, 200);
+      assert.deepEqual(((await res.json()) as { checks: Record<string, string> }).checks.erp, 'failing');
+    } finally {
+      await fake.close();
+    }
+  });
+});

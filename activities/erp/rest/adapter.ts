@@ -15,14 +15,7 @@ import {
   type ErpDocument,
   type StockLevel,
 } from '../types.js';
-import {
-  at,
-  fill,
-  loadRestConfig,
-  type CreateOperation,
-  type RestConfig,
-  type RestRequest,
-} from './config.js';
+import { at, fill, type CreateOperation, type RestRequest } from './config.js';
 
 const DOC_TYPES: Record<CreateOperation, ErpDocType> = {
   createStockTransfer: 'stock_transfer',
@@ -35,10 +28,8 @@ const DOC_TYPES: Record<CreateOperation, ErpDocType> = {
   sendCustomerNotice: 'customer_notice',
 };
 
-export function createRestErp(
-  s: RestSettings,
-  config: RestConfig = loadRestConfig(s.configFile),
-): ErpAdapter {
+export function createRestErp(s: RestSettings): ErpAdapter {
+  const config = s.config;
   const urlOf = (template: string, vars: Record<string, unknown>): string => {
     const path = String(fill(template, vars, encodeURIComponent));
     return /^https?:\/\//.test(path)
