@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createRestErp } from '../activities/erp/rest/adapter.js';
 import { loadRestConfig } from '../activities/erp/rest/config.js';
-import { ErpConfigError, loadErpSettings, type ErpEnv } from '../activities/erp/settings.js';
+import { ErpConfigError, loadErpSettings } from '../activities/erp/settings.js';
 import { ErpError } from '../activities/erp/types.js';
 import { loadConfig } from '../lib/config.js';
 import { HttpFake, type FakeAnswer, type FakeRequest } from './fakes/http-fake.js';
