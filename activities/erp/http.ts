@@ -3,6 +3,7 @@
  * into what a retry can fix (timeouts, refused connections, 408/429/5xx) and what it cannot (any
  * other 4xx: the ERP refused the request itself). Messages never carry credentials.
  */
+import { remainingMs } from './deadline.js';
 import { ErpError } from './types.js';
 
 export interface HttpRequest {
@@ -27,6 +28,10 @@ export const isRetryableStatus = (status: number): boolean => status >= 500 || R
 
 /** Sends the request; throws a retryable ErpError when no answer came back. Any status is returned. */
 export async function sendHttp(system: string, req: HttpRequest): Promise<HttpAnswer> {
+  const left = remainingMs();
+  if (left !== null && left < 250)
+    throw new ErpError(`${system}: no time left in this attempt for ${req.method} ${pathOf(req.url)}`, true);
+  const timeoutMs = left === null ? req.timeoutMs : Math.min(req.timeoutMs, left);
   const headers: Record<string, string> = { accept: 'application/json', ...(req.headers ?? {}) };
   let body: string | undefined;
   if (req.body !== undefined) {
@@ -40,7 +45,7 @@ export async function sendHttp(system: string, req: HttpRequest): Promise<HttpAn
       method: req.method,
       headers,
       ...(body !== undefined ? { body } : {}),
-      signal: AbortSignal.timeout(req.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
       redirect: 'error',
     });
     text = await res.text();
