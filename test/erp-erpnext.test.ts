@@ -346,3 +346,101 @@ describe('ERPNext adapter', () => {
     );
   });
 });
+
+describe('ERPNext adapter: every operation made exactly once across a crash between commit and answer', () => {
+  const method = (path: string) => (r: FakeRequest) =>
+    r.method === 'POST' && r.path === `/api/method/${path}`;
+  const comment = method('frappe.desk.form.utils.add_comment');
+  const cases: Array<
+    [string, (r: FakeRequest) => boolean, (erp: ErpAdapter, r: DocRef) => Promise<unknown>]
+  > = [
+    [
+      'stock transfer',
+      posts('Stock Entry'),
+      (e, r) =>
+        e.createStockTransfer({
+          ref: r,
+          itemCode: 'RM-1001',
+          qty: 1,
+          fromWarehouse: 'Stores - ADC',
+          fromLocation: 'Stores - ADC',
+          toLocation: 'LINE-L2',
+        }),
+    ],
+    [
+      'material request',
+      posts('Material Request'),
+      (e, r) =>
+        e.createMaterialRequest({ ref: r, itemCode: 'RM-2002', qty: 1, uom: 'Kg', neededBy: '2099-01-01' }),
+    ],
+    [
+      'quality hold',
+      posts('Stock Entry'),
+      (e, r) =>
+        e.placeQualityHold({
+          ref: r,
+          lot: 'LOT-7781',
+          itemCode: 'RM-3003',
+          qty: 1,
+          holdWarehouse: 'QUARANTINE',
+        }),
+    ],
+    [
+      'disposition',
+      posts('Stock Entry'),
+      (e, r) =>
+        e.executeDisposition({ ref: r, lot: 'LOT-7781', itemCode: 'RM-3003', qty: 1, disposition: 'rework' }),
+    ],
+    [
+      'recall',
+      comment,
+      (e, r) =>
+        e.executeDisposition({ ref: r, lot: 'LOT-7781', itemCode: 'RM-3003', qty: 1, disposition: 'recall' }),
+    ],
+    [
+      'maintenance request',
+      posts('Asset Repair'),
+      (e, r) =>
+        e.createMaintenanceRequest({ ref: r, equipmentId: 'PRESS-3', faultCode: 'E1', description: 'x' }),
+    ],
+    ['reschedule', comment, (e, r) => e.rescheduleWorkOrders({ ref: r, line: 'L2', delayMinutes: 30 })],
+    [
+      'work-order date',
+      comment,
+      (e, r) => e.updateWorkOrderDates({ ref: r, orderId: 'WO-1002', newDate: '2026-12-20' }),
+    ],
+    [
+      'customer notice',
+      method('frappe.core.doctype.communication.email.make'),
+      (e, r) =>
+        e.sendCustomerNotice({ ref: r, orderId: 'WO-1001', newDate: '2026-12-20', message: 'new date' }),
+    ],
+  ];
+  for (const [name, match, run] of cases) {
+    it(name, async () => {
+      const quick = createErpnextErp({
+        kind: 'erpnext',
+        url: fake.url,
+        apiKey: 'key123',
+        apiSecret: 'secret456',
+        plant: erpnextPlant(),
+        timeoutMs: 300,
+      });
+      const r = ref(`erp:${name.replace(/\W/g, '_')}`);
+      fake.answerLate(match, 700);
+      await rejects(run(quick, r), true, /timed out/);
+      await run(erp, r);
+      await run(erp, r);
+      const docs = (await erp.documentsForCase(r.caseId)).filter((d) => d.stepKey === r.stepKey);
+      assert.equal(docs.length, 1, JSON.stringify(docs));
+    });
+  }
+  it('a reschedule retried after its comment moves the order once', () => {
+    const wo = fake.table('Work Order').get('WO-2001')!;
+    const seeded = erpnextSeed().workOrders.find((w) => w.name === 'WO-2001')!;
+    assert.equal(
+      Date.parse(`${String(wo.planned_start_date)}Z`) - Date.parse(`${String(seeded.planned_start_date)}Z`),
+      30 * 60_000,
+    );
+  });
+});

@@ -347,3 +347,136 @@ for (const protocol of ['json2', 'jsonrpc'] as const) {
     });
   });
 }
+
+for (const protocol of ['json2', 'jsonrpc'] as const) {
+  describe(`Odoo adapter over ${protocol}: every operation made exactly once across a crash between commit and answer`, () => {
+    let fake: OdooFake;
+    let ids: Record<string, number>;
+    const make = (timeoutMs: number): ErpAdapter =>
+      createOdooErp({
+        kind: 'odoo',
+        url: fake.url,
+        db: CREDS.db,
+        protocol,
+        ...(protocol === 'json2'
+          ? { apiKey: CREDS.apiKey }
+          : { user: CREDS.login, password: CREDS.password }),
+        plant: odooPlant(),
+        timeoutMs,
+      });
+    before(async () => {
+      fake = await new OdooFake(CREDS).listen();
+      ids = seedOdoo(fake);
+    });
+    after(() => fake.close());
+    const post = (model: string) => calls(model, 'message_post');
+    const cases: Array<
+      [string, (r: FakeRequest) => boolean, (erp: ErpAdapter, r: DocRef) => Promise<unknown>]
+    > = [
+      [
+        'stock transfer',
+        calls('stock.picking', 'create'),
+        (e, r) =>
+          e.createStockTransfer({
+            ref: r,
+            itemCode: 'RM-1001',
+            qty: 1,
+            fromWarehouse: 'WH',
+            fromLocation: 'WH/Stock',
+            toLocation: 'LINE-L2',
+          }),
+      ],
+      [
+        'material request',
+        calls('purchase.order', 'create'),
+        (e, r) =>
+          e.createMaterialRequest({
+            ref: r,
+            itemCode: 'RM-2002',
+            qty: 1,
+            uom: 'kg',
+            neededBy: '2099-01-01T00:00:00Z',
+          }),
+      ],
+      [
+        'quality hold',
+        calls('stock.picking', 'create'),
+        (e, r) =>
+          e.placeQualityHold({
+            ref: r,
+            lot: 'LOT-7781',
+            itemCode: 'RM-3003',
+            qty: 5,
+            holdWarehouse: 'QUARANTINE',
+          }),
+      ],
+      [
+        'scrap',
+        calls('stock.scrap', 'create'),
+        (e, r) =>
+          e.executeDisposition({
+            ref: r,
+            lot: 'LOT-7781',
+            itemCode: 'RM-3003',
+            qty: 1,
+            disposition: 'scrap',
+          }),
+      ],
+      [
+        'recall',
+        post('stock.lot'),
+        (e, r) =>
+          e.executeDisposition({
+            ref: r,
+            lot: 'LOT-7781',
+            itemCode: 'RM-3003',
+            qty: 1,
+            disposition: 'recall',
+          }),
+      ],
+      [
+        'maintenance request',
+        calls('maintenance.request', 'create'),
+        (e, r) =>
+          e.createMaintenanceRequest({ ref: r, equipmentId: 'PRESS-3', faultCode: 'E1', description: 'x' }),
+      ],
+      [
+        'reschedule',
+        post('mrp.production'),
+        (e, r) => e.rescheduleWorkOrders({ ref: r, line: 'L2', delayMinutes: 30 }),
+      ],
+      [
+        'work-order date',
+        post('mrp.production'),
+        (e, r) => e.updateWorkOrderDates({ ref: r, orderId: 'WO-1002', newDate: '2026-12-20' }),
+      ],
+      [
+        'customer notice',
+        post('sale.order'),
+        (e, r) =>
+          e.sendCustomerNotice({ ref: r, orderId: 'WO-1001', newDate: '2026-12-20', message: 'new date' }),
+      ],
+    ];
+    for (const [name, match, run] of cases) {
+      it(name, async () => {
+        const r = ref(`erp:${name.replace(/\W/g, '_')}`);
+        fake.answerLate(match, 700);
+        await rejects(run(make(300), r), true, /timed out/);
+        const erp = make(5000);
+        await run(erp, r);
+        await run(erp, r);
+        const docs = (await erp.documentsForCase(r.caseId)).filter((d) => d.stepKey === r.stepKey);
+        assert.equal(docs.length, 1, JSON.stringify(docs));
+      });
+    }
+    it('a reschedule retried after its note moves the order once', () => {
+      const seeded = fake.table('mrp.production').get(ids['WO-2001']!)!;
+      const notes = fake.all('mail.message').filter((m) => m.res_id === ids['WO-2001']);
+      assert.equal(notes.length, 1);
+      const body = String(notes[0]!.body);
+      assert.match(body, new RegExp(`new planned start ${String(seeded.date_start)}`));
+      const was = /\(was (\S+ \S+)\)/.exec(body)![1]!;
+      assert.equal(Date.parse(`${String(seeded.date_start)}Z`) - Date.parse(`${was}Z`), 30 * 60_000);
+    });
+  });
+}
