@@ -35,7 +35,7 @@ export interface OdooContext {
   productId(itemCode: string): Promise<number>;
   /** A chatter message on the record carrying the step's stamp, if any. */
   stampedMessage(model: string, resId: number, ref: DocRef): Promise<OdooRecord | null>;
-  /** Posts a message on the record's chatter; returns the mail.message id. */
+  /** Posts a plain-text message on the record's chatter (Odoo escapes a text body); returns its id. */
   post(
     model: string,
     resId: number,

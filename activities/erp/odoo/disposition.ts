@@ -65,7 +65,7 @@ export async function recall(ctx: OdooContext, r: DispositionRequest): Promise<E
     (await ctx.post(
       'stock.lot',
       lot.id,
-      `<p>Recall of lot ${r.lot} (${r.qty}) opened by Andon ${caseRefOf(r.ref.caseId)}</p><p>${stampOf(r.ref)}</p>`,
+      `Recall of lot ${r.lot} (${r.qty}) opened by Andon ${caseRefOf(r.ref.caseId)}\n${stampOf(r.ref)}`,
       { note: true },
     ));
   return toDocument(

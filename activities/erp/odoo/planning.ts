@@ -65,7 +65,7 @@ export function odooPlanning(ctx: OdooContext): Ops {
       await ctx.post(
         PRODUCTION,
         order.id,
-        `<p>Andon ${caseRefOf(ref.caseId)} moved this order by ${minutes} min: new planned start ${start}${end ? `, new planned end ${end}` : ''} (was ${String(order.date_start)})</p><p>${stampOf(ref)}</p>`,
+        `Andon ${caseRefOf(ref.caseId)} moved this order by ${minutes} min: new planned start ${start}${end ? `, new planned end ${end}` : ''} (was ${String(order.date_start)})\n${stampOf(ref)}`,
         { note: true },
       );
     }
@@ -223,7 +223,7 @@ export function odooPlanning(ctx: OdooContext): Ops {
         await ctx.post(
           PRODUCTION,
           order.id,
-          `<p>Andon ${caseRefOf(r.ref.caseId)}: deadline ${previous ?? 'unset'} → ${day}</p><p>${stampOf(r.ref)}</p>`,
+          `Andon ${caseRefOf(r.ref.caseId)}: deadline ${previous ?? 'unset'} → ${day}\n${stampOf(r.ref)}`,
           { note: true },
         );
       const deadline = `${day} 00:00:00`;
@@ -260,14 +260,9 @@ export function odooPlanning(ctx: OdooContext): Ops {
       const found = await ctx.stampedMessage(target.model, target.record.id, r.ref);
       const messageId =
         found?.id ??
-        (await ctx.post(
-          target.model,
-          target.record.id,
-          `<p>${escapeHtml(r.message)}</p><p style="color:#888">${stampOf(r.ref)}</p>`,
-          {
-            ...(partner ? { partnerIds: [partner] } : { note: true }),
-          },
-        ));
+        (await ctx.post(target.model, target.record.id, `${r.message}\n\n${stampOf(r.ref)}`, {
+          ...(partner ? { partnerIds: [partner] } : { note: true }),
+        }));
       return toDocument(
         ctx,
         'customer_notice',

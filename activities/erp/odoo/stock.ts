@@ -14,11 +14,12 @@ import { findByStamp, many2oneId, many2oneName, toDocument, type OdooContext } f
 import { recall, scrap } from './disposition.js';
 
 const PICKING = 'stock.picking';
-/** Validate without asking: no backorder wizard, no SMS confirmation, no immediate-transfer wizard (≤ 16). */
+/** Validate without asking: no backorder, SMS or expired-lot wizard, no immediate-transfer wizard (≤ 16). */
 const VALIDATE_CONTEXT = {
   skip_backorder: true,
   skip_sms: true,
   skip_immediate: true,
+  skip_expired: true,
   cancel_backorder: false,
 };
 
