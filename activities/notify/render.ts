@@ -1,205 +1,245 @@
-/** Message texts, in the recipient's locale: pages (mail and SMS) and FYI messages. */
+/**
+ * Messages in the reader's locale, from the templates stored as data (domain/templates.ts): a page's
+ * or an FYI's mail, SMS and chat card. SOP texts (task titles, options, default case titles) render
+ * from their catalog messages (domain/messages.ts); texts recorded before message keys show as they
+ * were recorded.
+ */
+import type { Db } from '../../db/index.js';
+import { templateText } from '../../db/templates.js';
+import { optionLabel, textFor } from '../../domain/messages.js';
+import {
+  EXCEPTION_TYPE_LABELS,
+  LOCALES,
+  type ExceptionType,
+  type JobRole,
+  type Locale,
+  type SubscriptionEvent,
+} from '../../domain/model.js';
+import {
+  renderTemplate,
+  TEMPLATE_KEYS,
+  type FyiView,
+  type PageView,
+  type TemplateKey,
+  type TemplateText,
+} from '../../domain/templates.js';
 import { escapeHtml } from '../../lib/html.js';
-import { EXCEPTION_TYPE_LABELS, type Channel, type ExceptionType, type JobRole } from '../../domain/model.js';
+import { caseTitle } from '../../workflows/sop/index.js';
+import type { ChatButton, ChatCard } from './chat/card.js';
+import type { ChatTarget } from './chat/client.js';
 
-export type Locale = 'en' | 'zh-CN';
+export type { Locale } from '../../domain/model.js';
+export { asLocale } from '../../lib/locale.js';
 
 /** What a message carries, rendered for one recipient on one channel. */
 export interface Rendered {
   subject: string | null;
   text: string;
   html: string | null;
+  /** A chat card and where it goes (group channels). */
+  chat?: { target: ChatTarget; card: ChatCard };
 }
 
-export const asLocale = (v: string | null | undefined): Locale => (v === 'zh-CN' ? 'zh-CN' : 'en');
+/** The page people open from a message to see the case (one place, should it move). */
+export const caseUrlOf = (publicUrl: string, caseId: number): string => `${publicUrl}/api/v1/cases/${caseId}`;
 
-export interface TaskMailFacts {
+/** Every template in every locale, read once for a batch of messages. */
+export type Templates = Record<TemplateKey, Record<Locale, TemplateText>>;
+
+export async function loadTemplates(db: Db): Promise<Templates> {
+  const out = {} as Templates;
+  for (const key of TEMPLATE_KEYS) {
+    const byLocale = {} as Record<Locale, TemplateText>;
+    for (const locale of LOCALES) byLocale[locale] = await templateText(db, key, locale);
+    out[key] = byLocale;
+  }
+  return out;
+}
+
+/** The case a message is about. */
+export interface CaseFacts {
   caseId: number;
   type: ExceptionType;
   severity: string;
   line: string;
   station: string | null;
   title: string;
+  details?: Record<string, unknown> | null;
   openedAt: string;
+  caseUrl: string;
+}
+
+export interface PageFacts extends CaseFacts {
   role: JobRole;
   level: number;
   escalated: boolean;
   /** Why this page goes out (SOP engine); absent for older cases. */
   reason?: string;
-  /** What the task asks, when the page is about an SOP task. */
-  ask?: string | null;
+  /** What the task asks, as recorded, and the catalog message it renders from (if any). */
+  ask: string | null;
+  askRef?: unknown;
   ackDeadline: string | null;
-  caseUrl: string;
   recipientName: string;
-  /** Signed one-time link to the mobile action page (acknowledge, ETA, decide, resolve). */
-  actionUrl?: string | null;
-  /** The task's decision options, listed so a person knows what they are asked to choose. */
-  options?: Array<{ id: string; label: string }>;
+  /** Signed one-time link to the mobile action page; none in a group (buttons carry one per person). */
+  actionUrl: string | null;
+  options: Array<{ id: string; label: string }>;
+  /** Who is paged, by name. */
+  people: string[];
 }
 
-export function taskMail(locale: Locale, f: TaskMailFacts): { subject: string; text: string; html: string } {
-  const typeLabel = EXCEPTION_TYPE_LABELS[f.type][locale];
-  const where = f.station ? `${f.line} / ${f.station}` : f.line;
-  const lines =
-    locale === 'zh-CN'
-      ? {
-          subject: `${f.escalated ? '[升级] ' : ''}Andon 异常 #${f.caseId}：${typeLabel}（${f.type}）— ${where}`,
-          rows: [
-            `${f.recipientName}，您好：`,
-            `异常单 #${f.caseId}（${f.type}，${typeLabel}，严重度 ${f.severity}）需要您处理。`,
-            `内容：${f.title}`,
-            ...(f.ask ? [`任务：${f.ask}`] : []),
-            ...(f.reason === 'sla_breached' ? ['此异常已超过解决时限（SLA），已升级到最高级。'] : []),
-            ...(f.reason === 'eta_missed' ? ['负责人给出的预计完成时间已过，异常仍未解决。'] : []),
-            `地点：${where}`,
-            `发生时间：${f.openedAt}`,
-            f.escalated
-              ? `此异常已升级到第 ${f.level} 级，之前的负责人未在时限内确认。`
-              : `您作为 ${f.role} 被指派。`,
-            f.ackDeadline ? `请在 ${f.ackDeadline} 之前确认，否则将继续升级。` : '请尽快确认。',
-            ...(f.options && f.options.length > 0
-              ? [`可选决定：${f.options.map((o, i) => `${i + 1}. ${o.label}`).join('；')}`]
-              : []),
-            ...(f.actionUrl ? [`在手机上确认、报告预计完成时间、做出决定或解决：${f.actionUrl}`] : []),
-            `查看与处理：${f.caseUrl}`,
-          ],
-        }
-      : {
-          subject: `${f.escalated ? '[ESCALATED] ' : ''}Andon case #${f.caseId}: ${typeLabel} (${f.type}) on ${where}`,
-          rows: [
-            `Hello ${f.recipientName},`,
-            `Case #${f.caseId} (${f.type}, ${typeLabel}, severity ${f.severity}) needs you.`,
-            `What: ${f.title}`,
-            ...(f.ask ? [`Asked: ${f.ask}`] : []),
-            ...(f.reason === 'sla_breached'
-              ? ['The resolve SLA of this case has been missed: it is escalated to the top level.']
-              : []),
-            ...(f.reason === 'eta_missed'
-              ? ['The ETA the assignee gave has passed and the case is not resolved.']
-              : []),
-            `Where: ${where}`,
-            `Since: ${f.openedAt}`,
-            f.escalated
-              ? `This case was escalated to level ${f.level}: the previous level did not acknowledge in time.`
-              : `You are paged as ${f.role}.`,
-            f.ackDeadline
-              ? `Please acknowledge by ${f.ackDeadline}, or it escalates further.`
-              : 'Please acknowledge it.',
-            ...(f.options && f.options.length > 0
-              ? [`Choices: ${f.options.map((o, i) => `${i + 1}. ${o.label}`).join('; ')}`]
-              : []),
-            ...(f.actionUrl
-              ? [`Acknowledge, give an ETA, decide or resolve on your phone: ${f.actionUrl}`]
-              : []),
-            `Open the case: ${f.caseUrl}`,
-          ],
-        };
-  const text = lines.rows.join('\n\n');
-  const button = f.actionUrl
-    ? `<p><a href="${escapeHtml(f.actionUrl)}" style="display:inline-block;padding:12px 20px;background:#0b5cad;color:#fff;text-decoration:none;border-radius:6px;font-weight:bold">${
-        locale === 'zh-CN' ? '立即处理' : 'Act on it now'
-      }</a></p>`
-    : '';
-  const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head><body style="font-family:sans-serif;max-width:40em">${button}${lines.rows
-    .map((r) => `<p>${linkify(escapeHtml(r))}</p>`)
-    .join('')}</body></html>`;
-  return { subject: lines.subject, text, html };
+const where = (f: CaseFacts): string => (f.station ? `${f.line} / ${f.station}` : f.line);
+
+export function pageView(locale: Locale, f: PageFacts): PageView {
+  const ask = f.ask === null ? '' : textFor(f.askRef, f.ask, locale);
+  const labels = f.options.map((o) => optionLabel(o, locale));
+  const zh = locale === 'zh-CN';
+  return {
+    caseId: f.caseId,
+    type: f.type,
+    typeLabel: EXCEPTION_TYPE_LABELS[f.type][locale],
+    severity: f.severity,
+    line: f.line,
+    where: where(f),
+    title: caseTitle(f, locale),
+    openedAt: f.openedAt,
+    role: f.role,
+    level: f.level,
+    escalated: f.escalated,
+    slaBreached: f.reason === 'sla_breached',
+    etaMissed: f.reason === 'eta_missed',
+    ask,
+    askShort: ask.length > 80 ? `${ask.slice(0, 77)}...` : ask,
+    ackDeadline: f.ackDeadline ?? '',
+    ackBy: f.ackDeadline ? f.ackDeadline.slice(11, 16) : '',
+    options: labels.map((l, i) => `${i + 1}. ${l}`).join(zh ? '；' : '; '),
+    smsOptions: labels.map((l, i) => `${i + 1}=${l}`).join(zh ? '，' : ', '),
+    actionUrl: f.actionUrl ?? '',
+    caseUrl: f.caseUrl,
+    recipientName: f.recipientName,
+    people: f.people.join(zh ? '、' : ', '),
+  };
+}
+
+export interface FyiFacts extends CaseFacts {
+  event: SubscriptionEvent;
+  by: string | null;
+  text: string | null;
+  recipientName: string;
+  /** For `escalated`: the level and role now paged. */
+  level?: number | null;
+  role?: string | null;
+}
+
+const HAPPENED: Record<Locale, Record<SubscriptionEvent, (f: FyiFacts) => string>> = {
+  en: {
+    opened: (f) => `was opened${f.by ? ` by ${f.by}` : ''}`,
+    escalated: (f) => `was escalated to level ${f.level ?? '?'}${f.role ? ` (${f.role})` : ''}`,
+    sla_breached: () => 'missed its resolve deadline (SLA)',
+    acknowledged: (f) => `was acknowledged by ${f.by ?? 'someone'}`,
+    resolved: (f) => `was resolved by ${f.by ?? 'someone'}`,
+    closed: (f) => `was closed by ${f.by ?? 'someone'}`,
+  },
+  'zh-CN': {
+    opened: (f) => `已开立${f.by ? `（${f.by}）` : ''}`,
+    escalated: (f) => `已升级到第 ${f.level ?? '?'} 级${f.role ? `（${f.role}）` : ''}`,
+    sla_breached: () => '已超过解决时限（SLA）',
+    acknowledged: (f) => `已由 ${f.by ?? '他人'}确认`,
+    resolved: (f) => `已由 ${f.by ?? '他人'}解决`,
+    closed: (f) => `已由 ${f.by ?? '他人'}关闭`,
+  },
+};
+
+const EVENT_LABEL: Record<Locale, Record<SubscriptionEvent, string>> = {
+  en: {
+    opened: 'opened',
+    escalated: 'escalated',
+    sla_breached: 'SLA breached',
+    acknowledged: 'acknowledged',
+    resolved: 'resolved',
+    closed: 'closed',
+  },
+  'zh-CN': {
+    opened: '已开立',
+    escalated: '已升级',
+    sla_breached: '已超时',
+    acknowledged: '已确认',
+    resolved: '已解决',
+    closed: '已关闭',
+  },
+};
+
+export function fyiView(locale: Locale, f: FyiFacts): FyiView {
+  return {
+    caseId: f.caseId,
+    type: f.type,
+    typeLabel: EXCEPTION_TYPE_LABELS[f.type][locale],
+    severity: f.severity,
+    line: f.line,
+    title: caseTitle(f, locale),
+    event: f.event,
+    happened: HAPPENED[locale][f.event](f),
+    eventLabel: EVENT_LABEL[locale][f.event],
+    by: f.by ?? '',
+    text: f.text ?? '',
+    caseUrl: f.caseUrl,
+    recipientName: f.recipientName,
+  };
 }
 
 const linkify = (escaped: string): string =>
   escaped.replace(/https?:\/\/[^\s<]+/g, (u) => `<a href="${u}">${u}</a>`);
 
-/** The SMS of a page: short, with the case code and how to answer by reply. */
-export function taskSms(
+/** A mail: the template's subject and text; its HTML built from the text, with a button for the action link. */
+export function renderMail(
+  t: TemplateText,
+  view: Record<string, unknown>,
   locale: Locale,
-  f: {
-    caseId: number;
-    type: ExceptionType;
-    line: string;
-    station: string | null;
-    ask: string | null;
-    escalated: boolean;
-    ackDeadline: string | null;
-    options?: Array<{ id: string; label: string }>;
-    actionUrl?: string | null;
-  },
-): string {
-  const where = f.station ? `${f.line}/${f.station}` : f.line;
-  const label = EXCEPTION_TYPE_LABELS[f.type][locale];
-  const ask = f.ask ? ` ${f.ask.length > 80 ? `${f.ask.slice(0, 77)}...` : f.ask}` : '';
-  const opts =
-    f.options && f.options.length > 0
-      ? locale === 'zh-CN'
-        ? ` 决定请回复 D ${f.caseId} <序号>：${f.options.map((o, i) => `${i + 1}=${o.label}`).join('，')}。`
-        : ` To decide reply D ${f.caseId} <n>: ${f.options.map((o, i) => `${i + 1}=${o.label}`).join(', ')}.`
-      : '';
-  const link = f.actionUrl ? ` ${f.actionUrl}` : '';
-  const deadline = f.ackDeadline ? f.ackDeadline.slice(11, 16) : null;
-  return locale === 'zh-CN'
-    ? `${f.escalated ? '[升级]' : ''}Andon #${f.caseId} ${label} @${where}。${ask}${
-        deadline ? ` 请于 ${deadline}(UTC) 前确认。` : ''
-      } 回复 A ${f.caseId} 确认，R ${f.caseId} <说明> 解决。${opts}${link}`
-    : `${f.escalated ? '[ESC] ' : ''}Andon #${f.caseId} ${label} @${where}.${ask}${
-        deadline ? ` Ack by ${deadline} UTC.` : ''
-      } Reply A ${f.caseId} to acknowledge, R ${f.caseId} <text> to resolve.${opts}${link}`;
+  actionUrl?: string | null,
+): Rendered {
+  const text = renderTemplate(t.body, view);
+  const button = actionUrl
+    ? `<p><a href="${escapeHtml(actionUrl)}" style="display:inline-block;padding:12px 20px;background:#0b5cad;color:#fff;text-decoration:none;border-radius:6px;font-weight:bold">${
+        locale === 'zh-CN' ? '立即处理' : 'Act on it now'
+      }</a></p>`
+    : '';
+  const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head><body style="font-family:sans-serif;max-width:40em">${button}${text
+    .split(/\n{2,}/)
+    .map((p) => `<p>${linkify(escapeHtml(p)).replace(/\n/g, '<br>')}</p>`)
+    .join('')}</body></html>`;
+  return { subject: renderTemplate(t.subject ?? '', view), text, html };
 }
 
-/** For-your-information message to people paged earlier, when someone acknowledges or resolves. */
-export function fyiMessage(
-  locale: Locale,
-  f: {
-    caseId: number;
-    type: ExceptionType;
-    line: string;
-    what: 'acked' | 'resolved';
-    by: string;
-    text?: string | null;
-  },
-): { subject: string; text: string; html: string; sms: string } {
-  const label = EXCEPTION_TYPE_LABELS[f.type][locale];
-  const text =
-    locale === 'zh-CN'
-      ? `Andon 异常 #${f.caseId}（${label}，${f.line}）已由 ${f.by}${f.what === 'acked' ? '确认' : '解决'}${
-          f.text ? `：${f.text}` : '。'
-        }您无需再处理。`
-      : `Andon case #${f.caseId} (${label} on ${f.line}) was ${f.what === 'acked' ? 'acknowledged' : 'resolved'} by ${f.by}${
-          f.text ? `: ${f.text}` : '.'
-        } No action is needed from you.`;
-  const subject =
-    locale === 'zh-CN'
-      ? `[知悉] Andon 异常 #${f.caseId} 已${f.what === 'acked' ? '确认' : '解决'}`
-      : `[FYI] Andon case #${f.caseId} ${f.what === 'acked' ? 'acknowledged' : 'resolved'}`;
-  return {
-    subject,
-    text,
-    html: `<!doctype html><html lang="${locale}"><body style="font-family:sans-serif"><p>${escapeHtml(text)}</p></body></html>`,
-    sms: text.length > 300 ? `${text.slice(0, 297)}...` : text,
-  };
+/** An SMS: one line of text, at most 600 characters (Twilio splits it into segments). */
+export function renderSms(t: TemplateText, view: Record<string, unknown>): Rendered {
+  const text = renderTemplate(t.body, view).replace(/\s*\n\s*/g, ' ');
+  return { subject: null, text: text.length > 600 ? `${text.slice(0, 597)}...` : text, html: null };
 }
 
-/** A page for one recipient on one channel: the mail, or the short SMS. */
-export function pageMessage(locale: Locale, channel: Channel, f: TaskMailFacts): Rendered {
-  if (channel === 'email') return taskMail(locale, f);
+/** A chat card: the template's subject as its title, its lines, and link buttons. */
+export function renderChat(
+  t: TemplateText,
+  view: Record<string, unknown>,
+  buttons: ChatButton[],
+  tone: ChatCard['tone'],
+): ChatCard {
+  const lines = renderTemplate(t.body, view)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  return { title: renderTemplate(t.subject ?? '', view), lines, buttons, tone };
+}
+
+/** A chat card as the outbox keeps it (what was said; the button targets included, as in an SMS). */
+export function chatText(card: ChatCard): Rendered {
   return {
-    subject: null,
+    subject: card.title,
+    text: [...card.lines, ...card.buttons.map((b) => `${b.label}: ${b.url}`)].join('\n'),
     html: null,
-    text: taskSms(locale, {
-      caseId: f.caseId,
-      type: f.type,
-      line: f.line,
-      station: f.station,
-      ask: f.ask ?? null,
-      escalated: f.escalated,
-      ackDeadline: f.ackDeadline,
-      options: f.options,
-      actionUrl: f.actionUrl ?? null,
-    }),
   };
 }
 
-/** A FYI message on one channel. */
-export function fyiContent(msg: ReturnType<typeof fyiMessage>, channel: Channel): Rendered {
-  return channel === 'email'
-    ? { subject: msg.subject, text: msg.text, html: msg.html }
-    : { subject: null, text: msg.sms, html: null };
-}
+/** Button labels of chat cards. */
+export const BUTTONS: Record<Locale, { actAs: (name: string) => string; openCase: string }> = {
+  en: { actAs: (name) => `Act as ${name}`, openCase: 'Open the case' },
+  'zh-CN': { actAs: (name) => `${name}：立即处理`, openCase: '查看异常单' },
+};
