@@ -176,3 +176,31 @@ export async function settleTasks(
       .update({ status: to, done_at: now });
   }
 }
+
+/** The task of a case a person would most likely be paged about now (open first, else the latest). */
+export async function currentTask(
+  db: Db,
+  caseId: number,
+): Promise<{
+  role: JobRole;
+  title: string | null;
+  titleRef: MessageRef | null;
+  options: Array<{ id: string; label: string }>;
+} | null> {
+  const row = await db('tasks')
+    .where('case_id', caseId)
+    .orderByRaw(`(status = 'open') desc, id desc`)
+    .first<(Pick<TaskRow, 'title' | 'title_ref' | 'options'> & { role: JobRole }) | undefined>(
+      'role',
+      'title',
+      'title_ref',
+      'options',
+    );
+  if (!row) return null;
+  return {
+    role: row.role,
+    title: row.title,
+    titleRef: row.title_ref,
+    options: (row.options ?? []).map((o) => ({ id: o.id, label: o.label })),
+  };
+}

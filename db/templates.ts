@@ -68,3 +68,9 @@ export async function saveTemplate(
 export function resetTemplate(db: Db, key: TemplateKey, locale: Locale): Promise<TemplateRecord> {
   return saveTemplate(db, key, locale, DEFAULT_TEMPLATES[key][locale]);
 }
+
+/** Every stored template text, by `key/locale`, in one query. */
+export async function allTemplateTexts(db: Db): Promise<Map<string, TemplateText>> {
+  const rows = await db<Row>('message_templates').select('key', 'locale', 'subject', 'body');
+  return new Map(rows.map((r) => [`${r.key}/${r.locale}`, { subject: r.subject, body: r.body }]));
+}

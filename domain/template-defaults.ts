@@ -51,11 +51,11 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, Record<Locale, TemplateText>
   'page.sms': {
     en: {
       subject: null,
-      body: '{{#escalated}}[ESC] {{/escalated}}Andon #{{caseId}} {{typeLabel}} @{{where}}.{{#askShort}} {{askShort}}{{/askShort}}{{#ackBy}} Ack by {{ackBy}} UTC.{{/ackBy}} Reply A {{caseId}} to acknowledge, R {{caseId}} <text> to resolve.{{#smsOptions}} To decide reply D {{caseId}} <n>: {{smsOptions}}.{{/smsOptions}}{{#actionUrl}} {{actionUrl}}{{/actionUrl}}',
+      body: '{{#escalated}}[ESC] {{/escalated}}Andon #{{caseId}} {{typeLabel}} @{{whereShort}}.{{#askShort}} {{askShort}}{{/askShort}}{{#ackBy}} Ack by {{ackBy}} UTC.{{/ackBy}} Reply A {{caseId}} to acknowledge, R {{caseId}} <text> to resolve.{{#smsOptions}} To decide reply D {{caseId}} <n>: {{smsOptions}}.{{/smsOptions}}{{#actionUrl}} {{actionUrl}}{{/actionUrl}}',
     },
     'zh-CN': {
       subject: null,
-      body: '{{#escalated}}[升级]{{/escalated}}Andon #{{caseId}} {{typeLabel}} @{{where}}。{{#askShort}} {{askShort}}{{/askShort}}{{#ackBy}} 请于 {{ackBy}}(UTC) 前确认。{{/ackBy}} 回复 A {{caseId}} 确认，R {{caseId}} <说明> 解决。{{#smsOptions}} 决定请回复 D {{caseId}} <序号>：{{smsOptions}}。{{/smsOptions}}{{#actionUrl}} {{actionUrl}}{{/actionUrl}}',
+      body: '{{#escalated}}[升级]{{/escalated}}Andon #{{caseId}} {{typeLabel}} @{{whereShort}}。{{#askShort}} {{askShort}}{{/askShort}}{{#ackBy}} 请于 {{ackBy}}(UTC) 前确认。{{/ackBy}} 回复 A {{caseId}} 确认，R {{caseId}} <说明> 解决。{{#smsOptions}} 决定请回复 D {{caseId}} <序号>：{{smsOptions}}。{{/smsOptions}}{{#actionUrl}} {{actionUrl}}{{/actionUrl}}',
     },
   },
   'page.chat': {

@@ -26,6 +26,7 @@ export const PAGE_PLACEHOLDERS = {
   severity: 'low, medium, high or critical',
   line: 'the line',
   where: 'line / station',
+  whereShort: 'line/station (SMS)',
   title: "the case's title (a default title in the template's language)",
   openedAt: 'when the case opened (ISO 8601)',
   role: 'the job role paged',

@@ -3,20 +3,10 @@
  * asked), link buttons (the signed action links, the case page), and a tone. Each provider module
  * turns it into its own payload and reads its own answer (./dingtalk.ts … ./teams.ts).
  */
+import type { ChatCard } from '../../../domain/chat-card.js';
 import { SendError } from '../sms.js';
 
-export interface ChatButton {
-  label: string;
-  url: string;
-}
-
-export interface ChatCard {
-  title: string;
-  lines: string[];
-  buttons: ChatButton[];
-  /** `alert`: a page (red header where the provider has colours); `info`: an FYI. */
-  tone: 'alert' | 'info';
-}
+export type { ChatButton, ChatCard } from '../../../domain/chat-card.js';
 
 /** A request to a provider, ready to send. */
 export interface ChatRequest {
