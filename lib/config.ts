@@ -79,7 +79,12 @@ const schema = z.object({
     emptyToUndefined,
     z
       .string()
-      .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      )
       .pipe(z.array(z.url().transform((u) => new URL(u).origin)))
       .optional(),
   ),

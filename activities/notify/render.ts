@@ -40,7 +40,8 @@ export async function loadTemplates(db: Db): Promise<Templates> {
   const out = {} as Templates;
   for (const key of TEMPLATE_KEYS) {
     const byLocale = {} as Record<Locale, TemplateText>;
-    for (const locale of LOCALES) byLocale[locale] = stored.get(`${key}/${locale}`) ?? DEFAULT_TEMPLATES[key][locale];
+    for (const locale of LOCALES)
+      byLocale[locale] = stored.get(`${key}/${locale}`) ?? DEFAULT_TEMPLATES[key][locale];
     out[key] = byLocale;
   }
   return out;

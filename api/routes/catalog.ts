@@ -63,7 +63,10 @@ export function catalogRoutes({ db }: { db: Db }): Router {
     );
     const errors = unknown
       .filter((u) => u.missing.length > 0)
-      .map((u) => ({ field: `ladder.${u.i}.groupChannelIds`, message: `no group channel ${u.missing.join(', ')}` }));
+      .map((u) => ({
+        field: `ladder.${u.i}.groupChannelIds`,
+        message: `no group channel ${u.missing.join(', ')}`,
+      }));
     if (errors.length > 0) throw invalid(errors);
     const existed = (await scopePolicyId(db, b)) !== null;
     const id = await upsertPolicy(db, b);

@@ -218,7 +218,13 @@ async function preview(
   const exampleLink = `${caseUrl.replace(/\/api\/v1\/cases\/\d+$/, '')}/a/preview`;
   const out = (v: object): Record<string, unknown> => ({ key, locale, ...v });
   if (key.startsWith('fyi.')) {
-    const view = fyiView(locale, { ...base, event: 'acknowledged', by: name, text: null, recipientName: name });
+    const view = fyiView(locale, {
+      ...base,
+      event: 'acknowledged',
+      by: name,
+      text: null,
+      recipientName: name,
+    });
     if (key === 'fyi.mail') return out(renderMail(t, view, locale));
     if (key === 'fyi.sms') return out(renderSms(t, view));
     return out({ card: renderChat(t, view, [{ label: BUTTONS[locale].openCase, url: caseUrl }], 'info') });
