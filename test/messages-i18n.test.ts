@@ -117,9 +117,11 @@ describe('a zh-CN person reads every SOP in Chinese', () => {
         (m) => m.to.includes(emailOf(task.role)) && m.subject.includes(`#${id}`),
       );
       const sms = await eventually(
-        async () =>
-          h.sms!.messages.find(
-            (s) => s.to === phoneOf(ROLES.indexOf(task.role)) && s.body.includes(`#${id} `),
+        () =>
+          Promise.resolve(
+            h.sms!.messages.find(
+              (s) => s.to === phoneOf(ROLES.indexOf(task.role)) && s.body.includes(`#${id} `),
+            ),
           ),
         `the SMS of case ${id}`,
       );

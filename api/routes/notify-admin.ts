@@ -49,7 +49,7 @@ import {
   renderSms,
 } from '../../lib/message-render.js';
 import { requireRole } from '../auth.js';
-import { conflict, HttpProblem, invalid, notFound, parse } from '../problem.js';
+import { conflict, invalid, notFound, parse, type HttpProblem } from '../problem.js';
 
 export interface NotifyAdminDeps {
   db: Db;

@@ -142,7 +142,7 @@ export class ChatFakes extends EventEmitter {
       const token = u.pathname.split('/').at(-1) ?? '';
       const secret = this.secrets.get(token);
       if (secret) {
-        const ts = String(b.timestamp ?? '');
+        const ts = typeof b.timestamp === 'string' ? b.timestamp : '';
         const fresh = /^\d+$/.test(ts) && Math.abs(Date.now() / 1000 - Number(ts)) < 3600;
         if (!fresh || b.sign !== b64hmac(`${ts}\n${secret}`, ''))
           return {
