@@ -96,13 +96,17 @@ export async function deleteSubscription(db: Db, id: number): Promise<boolean> {
   return (await db('subscriptions').where({ id }).delete()) > 0;
 }
 
-/** The active subscriptions that want `event` of a case of this type, line and severity. */
+/**
+ * The active subscriptions that want `event` of a case of this type, line and severity, and that
+ * existed when it happened (a new subscription does not hear of what running cases did before it).
+ */
 export async function matchingSubscriptions(
   db: Db,
-  c: { event: SubscriptionEvent; type: ExceptionType; line: string; severity: Severity },
+  c: { event: SubscriptionEvent; type: ExceptionType; line: string; severity: Severity; at: Date },
 ): Promise<SubscriptionRecord[]> {
   const rows = await db<Row>('subscriptions')
     .where({ active: true })
+    .andWhere('created_at', '<=', c.at)
     .whereRaw('events @> ?::jsonb', [JSON.stringify([c.event])])
     .whereRaw(`(types = '[]'::jsonb or types @> ?::jsonb)`, [JSON.stringify([c.type])])
     .whereRaw(`(lines = '[]'::jsonb or lines @> ?::jsonb)`, [JSON.stringify([c.line])])
@@ -142,6 +146,7 @@ export interface DispatchableEvent {
   type: string;
   actor: string;
   data: Record<string, unknown>;
+  occurred_at: Date;
 }
 
 const EVENT_TYPES = Object.values(SUBSCRIPTION_EVENT_TYPES);
@@ -153,7 +158,7 @@ export async function undispatchedEvents(db: Db, caseId: number): Promise<Dispat
     .whereIn('e.type', EVENT_TYPES)
     .whereNotExists(db('subscription_dispatches as d').whereRaw('d.event_id = e.id').select(db.raw('1')))
     .orderBy('e.id')
-    .select('e.id', 'e.idempotency_key', 'e.type', 'e.actor', 'e.data');
+    .select('e.id', 'e.idempotency_key', 'e.type', 'e.actor', 'e.data', 'e.occurred_at');
 }
 
 export async function markDispatched(db: Db, eventId: number): Promise<void> {

@@ -52,7 +52,7 @@ export async function notifySubscribers(deps: DeliverDeps, caseId: number): Prom
     for (const e of events) {
       const event = EVENT_OF[e.type];
       if (!event) continue;
-      const subs = await matchingSubscriptions(deps.db, { event, ...caseRow });
+      const subs = await matchingSubscriptions(deps.db, { event, ...caseRow, at: e.occurred_at });
       if (subs.length > 0) {
         templates ??= await loadTemplates(deps.db);
         await serve(deps, caseRow, e, event, subs, templates);
