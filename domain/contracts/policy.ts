@@ -24,8 +24,13 @@ const ladderLevelFields = z.strictObject({
 
 /** One rung of a ladder as an admin writes it (its level is its position). */
 export const ladderLevelBody = ladderLevelFields.refine(
-  (l) => l.channels.length > 0 || (l.groupChannelIds?.length ?? 0) > 0,
-  { message: 'at least one channel (or a group channel)', path: ['channels'] },
+  (l) => l.channels.length > 0 || (Array.isArray(l.groupChannelIds) && l.groupChannelIds.length > 0),
+  {
+    message: 'at least one channel (or a group channel)',
+    path: ['channels'],
+    // Checked even when other fields of the level are wrong, so every problem is named at once.
+    when: (p) => Array.isArray((p.value as { channels?: unknown } | null)?.channels),
+  },
 );
 
 /** One rung of a ladder as a case carries it. */
