@@ -12,6 +12,7 @@ import { createErpAdapter } from '../activities/erp/factory.js';
 import type { ErpSettings } from '../activities/erp/settings.js';
 import type { ErpAdapter } from '../activities/erp/types.js';
 import { createActivities } from '../activities/index.js';
+import type { ChatSender } from '../activities/notify/chat/client.js';
 import type { Mailer } from '../activities/notify/mailer.js';
 import type { SmsSender } from '../activities/notify/sms.js';
 import { createApp } from '../api/app.js';
@@ -66,6 +67,10 @@ export interface AndonOptions {
   now?: () => Date;
   /** Secret signing web sessions; without it a random one is made (sessions end at restart). */
   sessionSecret?: string;
+  /** Origins group-channel webhooks may use besides the providers' own (ANDON_CHAT_WEBHOOK_ORIGINS). */
+  chatWebhookOrigins?: readonly string[];
+  /** Posts chat cards to group channels (tests pass one with short rate-limit waits). */
+  chat?: ChatSender;
   /** Sign-in throttling, lockout and live-stream limits of the web UI (defaults in api/web/context.ts). */
   webLimits?: Pick<WebDeps, 'loginLimit' | 'lockout' | 'maxStreamsPerSession'>;
 }
@@ -164,6 +169,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         publicUrl,
         ...(o.twilioAuthToken ? { twilioAuthToken: o.twilioAuthToken } : {}),
         ...(o.timeZone ? { timeZone: o.timeZone } : {}),
+        ...(o.chatWebhookOrigins ? { chatWebhookOrigins: o.chatWebhookOrigins } : {}),
         temporalReady,
         ...(erpReady ? { erpReady } : {}),
       });
@@ -202,6 +208,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
           links,
           now,
           ...(o.timeZone ? { timeZone: o.timeZone } : {}),
+          ...(o.chat ? { chat: o.chat } : {}),
         }),
         ...(o.workflowBundleCode ? { workflowBundleCode: o.workflowBundleCode } : {}),
       });
