@@ -62,6 +62,9 @@ function scenarios(
     quality(id: number): void;
     order(id: number): void;
     base(): string;
+    /** Makes the ERP fail the next two writes of a transfer with a 5xx (nothing written). */
+    failNextTransfer(): void;
+    transfers(id: number): number;
   },
 ): void {
   it(`${name}: material shortage with stock elsewhere makes one stock transfer to the line`, async () => {
@@ -77,6 +80,31 @@ function scenarios(
     assert.ok(doc![2].startsWith(check.base()), doc![2]);
     assert.ok(dispatch.title.includes(doc![1]));
     check.transfer(id);
+  });
+
+  it(`${name}: a failing ERP (5xx) is retried by the workflow and still makes one transfer`, async () => {
+    check.failNextTransfer();
+    const id = await c.open('material_shortage', {
+      material: { itemCode: 'RM-1001', requiredQty: 10, uom: 'pcs', neededBy: inSeconds(3600) },
+    });
+    await c.task(id, 'dispatch');
+    assert.equal(check.transfers(id), 1);
+    assert.equal((await timelineDocs(id)).length, 1);
+    await c.decide(id, 'dispatch', 'delivered');
+    await c.waitFor(id, 'resolved', (x) => x.status === 'resolved');
+  });
+
+  it(`${name}: a refusal (4xx) hands the step to a supervisor with the ERP's message`, async () => {
+    const id = await c.open('order_delay', {
+      order: { orderId: 'WO-UNKNOWN', promisedDate: '2026-12-01', projectedDate: '2026-12-02' },
+    });
+    await c.decide(id, 'plan', 'new_date', { newDate: '2026-12-09' });
+    const takeover = await c.task(id, 'takeover');
+    assert.equal(takeover.role, 'supervisor');
+    const failed = (await c.events(id)).find((e) => e.type === 'sop_failed');
+    assert.match(String(failed?.data.error), /WO-UNKNOWN is unknown/);
+    assert.deepEqual(await c.docTypes(id), []);
+    await c.decide(id, 'takeover', 'done_by_hand');
   });
 
   it(`${name}: material shortage without stock makes one material request`, async () => {
@@ -152,6 +180,13 @@ describe('SOPs against ERPNext', () => {
   const entries = (id: number) => fake.all('Stock Entry').filter((d) => stamped(id)(d.andon_ref));
   scenarios('ERPNext', {
     base: () => `${fake.url}/app/`,
+    failNextTransfer: () =>
+      fake.failNext(
+        (r) => r.method === 'POST' && r.path === '/api/resource/Stock Entry',
+        { status: 502, body: {} },
+        2,
+      ),
+    transfers: (id) => entries(id).length,
     transfer(id) {
       const [entry, ...more] = entries(id);
       assert.equal(more.length, 0);
@@ -215,6 +250,15 @@ for (const protocol of ['json2', 'jsonrpc'] as const) {
     const pickings = (id: number) => fake.all('stock.picking').filter((p) => stamped(id)(p.origin));
     scenarios(`Odoo ${protocol}`, {
       base: () => `${fake.url}/web#id=`,
+      failNextTransfer: () =>
+        fake.failNext(
+          (r) =>
+            r.path.endsWith('/stock.picking/button_validate') ||
+            JSON.stringify(r.body ?? '').includes('"stock.picking","button_validate"'),
+          { status: 503, body: 'Service Unavailable' },
+          2,
+        ),
+      transfers: (id) => pickings(id).filter((p) => p.state === 'done').length,
       transfer(id) {
         assert.deepEqual(
           pickings(id).map((p) => p.state),
