@@ -7,7 +7,7 @@ import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
 import { boot, failedToStart, onShutdown } from './common.js';
 
-const { config, logger } = boot('api', REQUIRED_ENV.api);
+const { config, logger, erpSettings } = boot('api', REQUIRED_ENV.api);
 try {
   await probeDatabase(config.DATABASE_URL!);
   const andon = await startAndon({
@@ -17,10 +17,12 @@ try {
     taskQueue: config.ANDON_TASK_QUEUE,
     logger,
     runWorker: false,
+    erpSettings,
     runApi: true,
     linkTtlSeconds: config.ANDON_LINK_TTL_SECONDS,
     linkSecret: config.ANDON_LINK_SECRET!,
     ...(config.TWILIO_AUTH_TOKEN ? { twilioAuthToken: config.TWILIO_AUTH_TOKEN } : {}),
+    ...(config.ANDON_CHAT_WEBHOOK_ORIGINS ? { chatWebhookOrigins: config.ANDON_CHAT_WEBHOOK_ORIGINS } : {}),
     timeZone: config.ANDON_TIMEZONE,
     ...(config.ANDON_SESSION_SECRET ? { sessionSecret: config.ANDON_SESSION_SECRET } : {}),
 

@@ -1,5 +1,6 @@
 /** Shared start-up for the separate production processes (api, worker). */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { ErpConfigError, loadErpSettings, type ErpSettings } from '../activities/erp/settings.js';
 import { loadConfig, type Config } from '../lib/config.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { explainStartupError } from '../lib/startup-errors.js';
@@ -9,7 +10,7 @@ export function boot(
   required: ReadonlyArray<keyof Config>,
   /** The Temporal SDK runtime's own Prometheus endpoint (the worker serves it with its metrics). */
   o: { runtimeMetricsPort?: number } = {},
-): { config: Config; logger: Logger } {
+): { config: Config; logger: Logger; erpSettings: ErpSettings } {
   let config: Config;
   try {
     config = loadConfig();
@@ -24,6 +25,7 @@ export function boot(
     );
     process.exit(2);
   }
+  const erpSettings = erpSettingsOrExit(config);
   Runtime.install({
     logger: new DefaultLogger('WARN'),
     shutdownSignals: [],
@@ -42,7 +44,18 @@ export function boot(
         }
       : {}),
   });
-  return { config, logger: createLogger(config.LOG_LEVEL) };
+  return { config, logger: createLogger(config.LOG_LEVEL), erpSettings };
+}
+
+/** The ERP settings, or exit 2 with the message naming each missing setting or mapping. */
+export function erpSettingsOrExit(config: Config): ErpSettings {
+  try {
+    return loadErpSettings(config);
+  } catch (err) {
+    if (!(err instanceof ErpConfigError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
 }
 
 /** Runs `stop` once on SIGINT/SIGTERM, then exits. */

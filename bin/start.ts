@@ -29,6 +29,7 @@ import { freePort } from '../lib/temporal-dev-server.js';
 import { createLogger } from '../lib/logger.js';
 import { startAndon } from '../lib/services.js';
 import { explainStartupError } from '../lib/startup-errors.js';
+import { erpSettingsOrExit } from './common.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     console.error(`Andon could not start: ${explainStartupError(err)}`);
     process.exit(2);
   }
+  const erpSettings = erpSettingsOrExit(config);
   const logger = createLogger(config.LOG_LEVEL);
   const cluster = process.argv.includes('--cluster');
   // The SDK's own metrics (workflow task latency, …) are served with Andon's at /metrics.
@@ -134,11 +136,13 @@ async function main(): Promise<void> {
       sms,
       ...(devSms ? { devSms } : {}),
       ...(config.TWILIO_AUTH_TOKEN ? { twilioAuthToken: config.TWILIO_AUTH_TOKEN } : {}),
+      ...(config.ANDON_CHAT_WEBHOOK_ORIGINS ? { chatWebhookOrigins: config.ANDON_CHAT_WEBHOOK_ORIGINS } : {}),
       linkTtlSeconds: config.ANDON_LINK_TTL_SECONDS,
       ...(config.ANDON_LINK_SECRET ? { linkSecret: config.ANDON_LINK_SECRET } : {}),
       logger,
       runWorker: true,
       erpLatencyMs: config.ANDON_ERP_SIM_LATENCY_MS,
+      erpSettings,
       ...(config.ANDON_WORKFLOW_BUNDLE
         ? { workflowBundleCode: readFileSync(config.ANDON_WORKFLOW_BUNDLE, 'utf8') }
         : {}),
@@ -158,7 +162,8 @@ async function main(): Promise<void> {
 
     if (await seedDemoPlant(andon.db))
       logger.info('seeded the demo plant (people, roles, escalation policies)');
-    await seedErpSimulator(andon.db);
+    if (erpSettings.kind === 'simulator') await seedErpSimulator(andon.db);
+    else logger.info({ erp: erpSettings.kind }, 'ERP adapter configured');
     await applyPlantTimeZone(andon.db, config.ANDON_TIMEZONE, logger);
     const keys = await ensureDemoKeys(andon.db, dataDir);
     const login = await ensureDemoLogins(andon.db, dataDir);

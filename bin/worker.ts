@@ -13,7 +13,7 @@ import { freePort } from '../lib/temporal-dev-server.js';
 import { boot, failedToStart, onShutdown } from './common.js';
 
 const runtimeMetricsPort = await freePort();
-const { config, logger } = boot('worker', REQUIRED_ENV.worker, { runtimeMetricsPort });
+const { config, logger, erpSettings } = boot('worker', REQUIRED_ENV.worker, { runtimeMetricsPort });
 const mailer = createSmtpMailer(config.SMTP_URL!, config.ANDON_MAIL_FROM);
 const { sms, recording } = smsFromConfig(config);
 if (recording) logger.warn('Twilio is not configured (TWILIO_*): SMS are recorded in memory, not sent');
@@ -35,6 +35,7 @@ try {
     ...(config.ANDON_WORKFLOW_BUNDLE
       ? { workflowBundleCode: readFileSync(config.ANDON_WORKFLOW_BUNDLE, 'utf8') }
       : {}),
+    erpSettings,
     runApi: false,
     publicUrl: config.ANDON_PUBLIC_URL!,
     opsHost: config.HOST,

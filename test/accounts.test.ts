@@ -337,6 +337,22 @@ describe('the audit log', () => {
     const [catalog] = await auditOf('exception_type', 'quality_failure');
     assert.equal(catalog!.action, 'exception_type.update');
 
+    const sub = await h.api<{ id: number }>('POST', '/api/v1/subscriptions', {
+      body: {
+        name: 'Plant manager',
+        target: { kind: 'person', personId: person.body.id },
+        events: ['opened'],
+      },
+    });
+    assert.equal(sub.status, 201, JSON.stringify(sub.body));
+    await h.api('DELETE', `/api/v1/subscriptions/${sub.body.id}`);
+    const subscription = await auditOf('subscription', sub.body.id);
+    assert.deepEqual(
+      subscription.map((e) => e.action),
+      ['subscription.delete', 'subscription.create'],
+    );
+    assert.equal(subscription[0]!.before!.name, 'Plant manager');
+
     const page = await h.api<{ entries: Entry[]; nextBefore: number }>('GET', '/api/v1/audit?limit=2');
     assert.equal(page.body.entries.length, 2);
     const older = await h.api<{ entries: Entry[] }>(
