@@ -62,17 +62,27 @@ async function main(): Promise<void> {
   const cleanups: Array<() => void | Promise<void>> = [];
   let databaseUrlInUse: string | undefined;
   /** Stops what started, newest first; a last word (why start-up failed) is the final line. */
-  const shutdown = async (code: number, lastWord?: string): Promise<never> => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (err) {
-        logger.warn({ err }, 'shutdown step failed');
+  let stopping: Promise<never> | null = null;
+  const shutdown = (code: number, lastWord?: string): Promise<never> =>
+    (stopping ??= (async () => {
+      for (const c of cleanups.reverse()) {
+        try {
+          await c();
+        } catch (err) {
+          logger.warn({ err }, 'shutdown step failed');
+        }
       }
-    }
-    if (lastWord) console.error(lastWord);
-    process.exit(code);
-  };
+      if (lastWord) console.error(lastWord);
+      process.exit(code);
+    })());
+  // From the start: Ctrl-C while still starting stops what has started (not just the node process).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      logger.info({ signal }, 'stopping');
+      void shutdown(0);
+    });
+  }
 
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -191,16 +201,6 @@ async function main(): Promise<void> {
       ...(databaseUrlInUse ? { databaseUrl: databaseUrlInUse } : {}),
     });
     await shutdown(1, `Andon could not start: ${sentence}`);
-  }
-
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'stopping');
-      void shutdown(0);
-    });
   }
 }
 

@@ -32,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { toolsDir } from '../scripts/tools-cache.js';
-import { stopLeftover } from './pid-file.js';
+import { stopLeftover, stopWithParent } from './pid-file.js';
 import { StartupError } from './startup-errors.js';
 
 export interface EmbeddedDb {
@@ -233,6 +233,7 @@ export async function startEmbeddedPostgres(opts: {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
+  stopWithParent(child, 'SIGINT');
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
   const state: { exit: string | null } = { exit: null };

@@ -2,6 +2,7 @@
  * Pid files for the servers `npm start` runs as child processes (PostgreSQL keeps its own): a run
  * killed with SIGKILL cannot stop its children, so the next run stops what the last one left.
  */
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { StartupError } from './startup-errors.js';
 
@@ -36,6 +37,19 @@ export async function stopLeftover(
       );
   }
   rmSync(pidFile, { force: true });
+}
+
+/**
+ * Stops the child if this process exits first (an error, Ctrl-C while still starting): node's
+ * children outlive it otherwise. Only SIGKILL of this process can still leave one behind — for that
+ * there are the pid files.
+ */
+export function stopWithParent(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
+  const onExit = (): void => {
+    child.kill(signal);
+  };
+  process.once('exit', onExit);
+  child.once('exit', () => process.off('exit', onExit));
 }
 
 export function writePidFile(pidFile: string, pid: number | undefined): void {

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
-import { stopLeftover, writePidFile } from './pid-file.js';
+import { stopLeftover, stopWithParent, writePidFile } from './pid-file.js';
 
 export interface DevServer {
   address: string;
@@ -55,6 +55,7 @@ export async function startDevServer(opts: {
 
   const child: ChildProcess = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   if (opts.pidFile) writePidFile(opts.pidFile, child.pid);
+  stopWithParent(child);
   // Set by the exit handler. A property, not a `let`: TypeScript would narrow a `let` to its initial
   // null in the loop below, not seeing the handler's assignment.
   const state: { exited: string | null } = { exited: null };

@@ -15,7 +15,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import pg from 'pg';
 import { parse, parseDocument } from 'yaml';
-import { stopLeftover, writePidFile } from './pid-file.js';
+import { stopLeftover, stopWithParent, writePidFile } from './pid-file.js';
 import type { TemporalServerTools } from '../scripts/temporal-server.js';
 
 export interface TemporalServerOptions {
@@ -258,6 +258,7 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Tem
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   writePidFile(pidFile, child.pid);
+  stopWithParent(child);
   const tail: string[] = [];
   const collect = (d: Buffer): void => {
     logStream.write(d);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
 import { explainStartupError, StartupError } from '../lib/startup-errors.js';
 import { freePort } from '../lib/temporal-dev-server.js';
+import { eventually } from './helpers/wait.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'andon-first-run-'));
@@ -92,6 +93,50 @@ describe('a start-up failure', () => {
       /^Andon could not start: fix the configuration: PORT: .*ANDON_TIMEZONE: must be an IANA time zone/,
     );
     noStack(r.output);
+  });
+
+  it('on Ctrl-C while still starting, stops what it had started', async () => {
+    const dataDir = join(scratch, 'interrupted');
+    const pgPort = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'info',
+        DATABASE_URL: '',
+        TEMPORAL_ADDRESS: '',
+        ANDON_DATA_DIR: dataDir,
+        ANDON_EMBEDDED_PG_PORT: String(pgPort),
+        ANDON_TEMPORAL_PORT: String(await freePort()),
+        ANDON_TEMPORAL_UI_PORT: String(await freePort()),
+        PORT: String(await freePort()),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The database is up and the Temporal dev server on its way: interrupt now.
+    await new Promise<void>((resolve) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('starting a local Temporal dev server')) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    await eventually(async () => {
+      const c = new pg.Client({
+        host: '127.0.0.1',
+        port: pgPort,
+        user: 'postgres',
+        connectionTimeoutMillis: 500,
+      });
+      return c.connect().then(
+        () => c.end().then(() => false),
+        () => true,
+      );
+    }, 'the embedded PostgreSQL to stop');
+    assert.equal(existsSync(join(dataDir, 'postgres', 'postmaster.pid')), false);
   });
 
   it('explains database errors by their PostgreSQL code', () => {
