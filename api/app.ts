@@ -126,7 +126,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, 'ok' | 'failing'> = {};
-    if (deps.draining) checks.accepting = deps.draining() ? 'failing' : 'ok';
+    // Named only while stopping, so the answer of a running API stays what monitors expect.
+    if (deps.draining?.()) checks.accepting = 'failing';
     checks.database = (await databaseReady(deps.db)) ? 'ok' : 'failing';
     if (deps.temporalReady)
       checks.temporal = (await deps.temporalReady().catch(() => false)) ? 'ok' : 'failing';

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../lib/temporal-dev-server.js';
@@ -188,7 +189,7 @@ describe('a worker process', () => {
 });
 
 describe('the API process', () => {
-  it('answers 503 on /readyz while it drains, then stops', async () => {
+  it('on SIGTERM lets a request under way finish, then exits', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/api.ts'], {
       cwd: root,
@@ -211,14 +212,36 @@ describe('the API process', () => {
       'the API',
     );
     const ready = (await (await fetch(`${base}/readyz`)).json()) as { checks: Record<string, string> };
-    assert.deepEqual(
-      [ready.checks.accepting, ready.checks.database, ready.checks.temporal],
-      ['ok', 'ok', 'ok'],
-    );
+    assert.deepEqual([ready.checks.database, ready.checks.temporal], ['ok', 'ok']);
+    assert.equal(ready.checks.accepting, undefined, 'named only while stopping');
+    // A request under way: its body half sent when the process is told to stop.
+    const body = JSON.stringify({ name: 'drain test', email: 'drain@test.local' });
+    const answer = new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${base}/api/v1/users`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${h.keys.admin}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => req.end(body.slice(10)), 1500);
+    });
+    await new Promise((r) => setTimeout(r, 300));
     const exited = new Promise<number | null>((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    assert.equal(await answer, 201, 'the request finished');
     assert.equal(await exited, 0);
     children.delete(child);
-    await assert.rejects(fetch(`${base}/healthz`));
+    await assert.rejects(fetch(`${base}/healthz`), 'no new connections');
   });
 });
