@@ -137,6 +137,8 @@ describe('a start-up failure', () => {
       );
     }, 'the embedded PostgreSQL to stop');
     assert.equal(existsSync(join(dataDir, 'postgres', 'postmaster.pid')), false);
+    const cluster = join(dataDir, 'postgres');
+    if (lstatSync(cluster).isSymbolicLink()) rmSync(readlinkSync(cluster), { recursive: true, force: true });
   });
 
   it('explains database errors by their PostgreSQL code', () => {
