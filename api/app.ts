@@ -18,6 +18,7 @@ import { caseRoutes } from './routes/cases.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { devRoutes } from './routes/dev.js';
 import { peopleRoutes } from './routes/people.js';
+import { displayTokenRoutes } from './routes/display-tokens.js';
 import { reportRoutes } from './routes/reports.js';
 import { twilioRoutes } from './routes/twilio.js';
 import type { CaseEventBus } from './web/live.js';
@@ -146,6 +147,7 @@ export function createApp(deps: AppDeps): Express {
     peopleRoutes(deps),
     accountRoutes(deps),
     devRoutes(deps),
+    displayTokenRoutes(deps),
   );
 
   if (deps.web) {

@@ -56,7 +56,8 @@ function aptInstall(packages: string[], log: (m: string) => void): void {
 
 export function ensureChromium(log: (m: string) => void = (m) => console.error(m)): string {
   const explicit = process.env.CHROMIUM_PATH;
-  if (explicit && !executable(explicit)) throw new Error(`CHROMIUM_PATH=${explicit} is not an executable file`);
+  if (explicit && !executable(explicit))
+    throw new Error(`CHROMIUM_PATH=${explicit} is not an executable file`);
   const found = explicit ?? CANDIDATES.find(executable);
   const missing = [...(found ? [] : ['chromium']), ...(hasCjkFont() ? [] : ['fonts-noto-cjk'])];
   if (missing.length > 0) {

@@ -9,6 +9,7 @@ import { webContext, type WebDeps } from './context.js';
 import { t } from './i18n.js';
 import { liveStream } from './live.js';
 import { adminPage } from './pages/admin.js';
+import { andonTvPage } from './pages/andon-tv.js';
 import { boardPage } from './pages/board.js';
 import { casePage } from './pages/case.js';
 import { loginPage } from './pages/login.js';
@@ -44,6 +45,7 @@ export function webRoutes(deps: WebDeps): Router {
   });
 
   r.use(loginPage(ctx));
+  r.use(andonTvPage(ctx));
   r.get(
     '/live',
     ctx.need('staff'),

@@ -1,0 +1,112 @@
+/**
+ * For the OpenAPI document (api/openapi.ts): the shop-floor views — the andon wall screen (display
+ * tokens), dashboards, case search, the admin editors — and the display-token API.
+ */
+import { z } from 'zod';
+import {
+  displayTokenBody,
+  displayTokenCreated,
+  displayTokenParams,
+  displayTokenView,
+} from '../domain/contracts/displays.js';
+import { lineCode } from '../domain/contracts/rules.js';
+import type { Answer, Operation } from './openapi-types.js';
+
+const html = (description: string): Answer => ({ description, media: 'text/html' });
+const lineParams = z.object({ line: lineCode });
+const displayQuery = z.object({
+  token: z.string().optional().describe('the display token (43 characters); kept in a cookie afterwards'),
+  lang: z.enum(['en', 'zh-CN']).optional(),
+});
+
+/** Opened with a display token (query or cookie) or by a signed-in person. */
+const screen = (o: Omit<Operation, 'auth' | 'tag' | 'responses'> & { responses?: Operation['responses'] }) =>
+  ({
+    ...o,
+    auth: 'none',
+    tag: 'web',
+    roles: 'a display token, or any signed-in person',
+    responses: o.responses ?? {
+      '200': html('the screen'),
+      '303': {
+        description: 'the token was in the query: kept in a cookie, and on to the same page without it',
+      },
+      '401': html('no token, or a revoked or unknown one'),
+      '404': html('a line the screen may not show'),
+    },
+  }) satisfies Operation;
+
+const admin = (o: Omit<Operation, 'auth' | 'roles' | 'tag'>): Operation => ({
+  ...o,
+  auth: 'bearer',
+  roles: 'admin',
+  tag: 'people',
+});
+
+export const FLOOR_OPERATIONS: readonly Operation[] = [
+  admin({
+    method: 'get',
+    path: '/api/v1/display-tokens',
+    summary: 'Display tokens of andon screens (never the tokens themselves)',
+    responses: {
+      '200': { description: 'the tokens', json: z.object({ displayTokens: z.array(displayTokenView) }) },
+    },
+  }),
+  admin({
+    method: 'post',
+    path: '/api/v1/display-tokens',
+    summary: 'Issue a read-only display token for a wall screen (answered once)',
+    body: displayTokenBody,
+    responses: {
+      '201': { description: 'the token and the path to open', json: displayTokenCreated },
+      '400': { description: 'a field is invalid, or a line does not exist (`errors` names it)' },
+    },
+  }),
+  admin({
+    method: 'get',
+    path: '/api/v1/display-tokens/:id',
+    summary: 'One display token',
+    params: displayTokenParams,
+    responses: {
+      '200': { description: 'the token', json: displayTokenView },
+      '404': { description: 'no such token' },
+    },
+  }),
+  admin({
+    method: 'delete',
+    path: '/api/v1/display-tokens/:id',
+    summary: 'Revoke a display token: its screen gets 401 from its next request on',
+    params: displayTokenParams,
+    responses: { '204': { description: 'revoked' }, '404': { description: 'no such token' } },
+  }),
+  screen({
+    method: 'get',
+    path: '/andon',
+    summary: 'The andon wall screen: every line',
+    query: displayQuery,
+  }),
+  screen({
+    method: 'get',
+    path: '/andon/:line',
+    summary: 'The andon wall screen of one line',
+    params: lineParams,
+    query: displayQuery,
+  }),
+  screen({
+    method: 'get',
+    path: '/andon/live',
+    summary: 'Case events for the wall screen (Server-Sent Events)',
+    responses: {
+      '200': { description: 'the stream', media: 'text/event-stream' },
+      '401': html('no token, or a revoked or unknown one'),
+      '429': { description: 'too many streams open for this screen', media: 'text/plain' },
+    },
+  }),
+  screen({ method: 'get', path: '/partials/andon', summary: 'The wall screen’s tiles (live refresh)' }),
+  screen({
+    method: 'get',
+    path: '/partials/andon/:line',
+    summary: 'One line’s tiles (live refresh)',
+    params: lineParams,
+  }),
+];
