@@ -10,6 +10,7 @@ import {
   displayTokenView,
 } from '../domain/contracts/displays.js';
 import { lineCode } from '../domain/contracts/rules.js';
+import { dashboardCsvParams, dashboardQuery } from '../domain/contracts/dashboards.js';
 import type { Answer, Operation } from './openapi-types.js';
 
 const html = (description: string): Answer => ({ description, media: 'text/html' });
@@ -42,6 +43,19 @@ const admin = (o: Omit<Operation, 'auth' | 'roles' | 'tag'>): Operation => ({
   roles: 'admin',
   tag: 'people',
 });
+
+/** Opened by a signed-in person with at least `roles`; others go to the sign-in page. */
+const page = (o: Omit<Operation, 'auth' | 'tag' | 'responses'> & { responses?: Operation['responses'] }) =>
+  ({
+    ...o,
+    auth: 'session',
+    tag: 'web',
+    responses: o.responses ?? {
+      '200': html('the page'),
+      '303': { description: 'not signed in: to /login?next=…' },
+      '403': html('the signed-in person’s role may not see it'),
+    },
+  }) satisfies Operation;
 
 export const FLOOR_OPERATIONS: readonly Operation[] = [
   admin({
@@ -108,5 +122,19 @@ export const FLOOR_OPERATIONS: readonly Operation[] = [
     path: '/partials/andon/:line',
     summary: 'One line’s tiles (live refresh)',
     params: lineParams,
+  }),
+  page({
+    method: 'get',
+    path: '/reports/csv/:chart',
+    summary: 'One dashboard chart’s numbers as CSV (UTF-8 with BOM), with the page’s filters',
+    roles: 'supervisor',
+    params: dashboardCsvParams,
+    query: dashboardQuery,
+    responses: {
+      '200': { description: 'the table', media: 'text/csv' },
+      '303': { description: 'not signed in: to /login?next=…' },
+      '400': { description: 'a filter is invalid (named)', media: 'text/plain' },
+      '403': html('the role may not see it'),
+    },
   }),
 ];

@@ -54,7 +54,7 @@
       gain.connect(ac.destination);
       osc.start();
       osc.stop(ac.currentTime + 0.6);
-    } catch (e) {
+    } catch {
       // no sound on this screen
     }
   }
