@@ -11,6 +11,8 @@ import {
 } from '../domain/contracts/displays.js';
 import { lineCode } from '../domain/contracts/rules.js';
 import { dashboardCsvParams, dashboardQuery } from '../domain/contracts/dashboards.js';
+import { caseSearchQuery } from '../domain/contracts/search.js';
+import { API_OPERATIONS } from './openapi-api.js';
 import type { Answer, Operation } from './openapi-types.js';
 
 const html = (description: string): Answer => ({ description, media: 'text/html' });
@@ -137,4 +139,49 @@ export const FLOOR_OPERATIONS: readonly Operation[] = [
       '403': html('the role may not see it'),
     },
   }),
+  page({
+    method: 'get',
+    path: '/cases',
+    summary:
+      'Find cases by words (title, description, ids of equipment, item, lot, order…), status, type, line, period',
+    roles: 'staff',
+    query: caseSearchQuery,
+    responses: {
+      '200': html('the cases found, 50 a page'),
+      '303': { description: 'not signed in: to /login?next=…' },
+      '400': html('a filter is invalid (named on the page)'),
+    },
+  }),
+  ...(
+    [
+      ['/admin/people', 'People: contacts, language, roles per line'],
+      ['/admin/rosters', 'Lines, shift patterns, roster entries, covers and on-call'],
+      ['/admin/policies', 'Escalation policies with a ladder editor'],
+      ['/admin/catalog', 'Exception catalog and reason codes'],
+      ['/admin/displays', 'Andon screens: display tokens'],
+    ] as const
+  ).map(([path, summary]) => page({ method: 'get', path, summary, roles: 'admin' })),
 ];
+
+/** Account routes share the /people path but are not part of the people router the UI mounts. */
+const NOT_BRIDGED = new Set(['/api/v1/people/:id/password', '/api/v1/people/:id/unlock']);
+const BRIDGED = /^\/api\/v1\/(people|rosters|exception-types|policies|display-tokens)(\/|$)/;
+
+/**
+ * The same operations, for the admin editors: mounted at /admin/api/v1 with a signed-in admin's
+ * session in place of a key (changes need the header `X-Andon-UI: 1`). See api/web/admin-api.ts.
+ */
+export const ADMIN_UI_OPERATIONS: readonly Operation[] = [...API_OPERATIONS, ...FLOOR_OPERATIONS]
+  .filter((o) => BRIDGED.test(o.path) && !NOT_BRIDGED.has(o.path))
+  .map((o) => ({
+    ...o,
+    path: `/admin${o.path}`,
+    auth: 'session' as const,
+    roles: 'admin (web session; changes need the header X-Andon-UI: 1)',
+    tag: 'web',
+    responses: {
+      ...o.responses,
+      '401': { description: 'not signed in' },
+      '403': { description: 'not an admin, or no X-Andon-UI header' },
+    },
+  }));

@@ -83,7 +83,7 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
       reason: input.reason,
       ask: input.taskTitle ?? null,
       ackDeadline: input.ackDeadline,
-      caseUrl: `${deps.publicUrl}/api/v1/cases/${caseId}`,
+      caseUrl: `${deps.publicUrl}/cases/${caseId}`,
       recipientName: person.name,
       actionUrl: deps.links
         ? `${deps.publicUrl}/a/${deps.links.sign({ p: person.id, c: caseId, t: taskKey }, { nonce: deps.links.nonce(nKey) })}`
