@@ -38,6 +38,7 @@ function who(e: TimelineEvent): string {
   if (by) return by;
   if (e.actor === 'system') return 'Andon';
   if (e.actor.startsWith('mes:')) return 'MES';
+  if (e.actor.startsWith('api_key:')) return `API key ${e.actor.slice(8)}`;
   return e.actor;
 }
 
@@ -112,8 +113,8 @@ export function sentence(ctx: TimelineContext, e: TimelineEvent): string {
     case 'opened': {
       const type = EXCEPTION_TYPE_LABELS[str(d.type) as ExceptionType]?.[l] ?? str(d.type);
       return say(l, {
-        en: `${by} reported a ${type.toLowerCase()} on line ${str(d.line)} (${str(d.source)} ${str(d.externalId)})`,
-        'zh-CN': `${by} 报告${type}，产线 ${str(d.line)}（${str(d.source)} ${str(d.externalId)}）`,
+        en: `${str(d.source)} reported: ${type}, line ${str(d.line)} (${str(d.externalId)})`,
+        'zh-CN': `${str(d.source)} 报告：${type}，产线 ${str(d.line)}（${str(d.externalId)}）`,
       });
     }
     case 'sop_step':

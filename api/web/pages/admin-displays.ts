@@ -67,6 +67,7 @@ export function adminDisplaysPage(ctx: WebContext): Router {
             action: `${ADMIN_API}/display-tokens`,
             cls: 'editor',
             label: tx(l, 'newDisplay'),
+            result: '#new-token',
           },
           html`<label>${t(l, 'name')} <input name="name" size="16" /></label>
             <label>${tx(l, 'linesCsv')} <input name="lines" data-type="csv" size="16" /></label>
