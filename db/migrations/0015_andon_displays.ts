@@ -22,8 +22,12 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('last_seen_at', { useTz: true });
   });
   // A case's recurrences and linked cases, listed on its page and in search results.
-  await knex.raw('create index cases_recurrence_of_idx on cases (recurrence_of) where recurrence_of is not null');
-  await knex.raw('create index cases_parent_case_idx on cases (parent_case_id) where parent_case_id is not null');
+  await knex.raw(
+    'create index cases_recurrence_of_idx on cases (recurrence_of) where recurrence_of is not null',
+  );
+  await knex.raw(
+    'create index cases_parent_case_idx on cases (parent_case_id) where parent_case_id is not null',
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
