@@ -33,17 +33,17 @@ const escapeAttr = (v: string): string =>
 
 /** `style="a:b;c:d"` → ` a="b" c="d"` (only SVG presentation properties; the rest is dropped). */
 export function styleToAttributes(svg: string): string {
-  return svg.replace(/<style[\s\S]*?<\/style>/g, '').replace(/\sstyle="([^"]*)"/g, (_m, css: string) =>
-    css
+  return svg.replace(/<style[\s\S]*?<\/style>/g, '').replace(/\sstyle="([^"]*)"/g, (_m, attr: string) =>
+    // Entities first: `&quot;` holds a `;` that does not end a declaration.
+    attr
+      .replace(/&quot;|&#39;/g, "'")
+      .replace(/&amp;/g, '&')
       .split(';')
       .map((decl) => {
         const i = decl.indexOf(':');
         if (i < 0) return '';
         const prop = decl.slice(0, i).trim().toLowerCase();
-        const value = decl
-          .slice(i + 1)
-          .trim()
-          .replace(/&quot;/g, "'");
+        const value = decl.slice(i + 1).trim();
         return PRESENTATION.has(prop) && value !== '' ? ` ${prop}="${escapeAttr(value)}"` : '';
       })
       .join(''),
