@@ -167,4 +167,22 @@ describe('the andon wall screen', () => {
       await context.close();
     }
   });
+
+  it('rotates through the lines when they do not fit the screen', async () => {
+    const screen = await issueToken({ name: 'Small TV', rotateSeconds: 5 });
+    const context = await browser.newContext({ viewport: { width: 640, height: 240 } });
+    const p = await context.newPage();
+    try {
+      await p.goto(`${h.url}${screen.url}`);
+      const visible = p.locator('.andon-line:not([hidden])');
+      assert.equal(await visible.count(), 1, 'one line at a time');
+      const first = await visible.getAttribute('data-line');
+      await p
+        .locator(`.andon-line:not([hidden]):not([data-line="${first}"])`)
+        .waitFor({ state: 'visible', timeout: 15_000 });
+      assert.equal(await visible.count(), 1);
+    } finally {
+      await context.close();
+    }
+  });
 });
