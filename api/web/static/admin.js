@@ -99,7 +99,9 @@
       span.className = 'field-error';
       span.setAttribute('role', 'alert');
       span.dataset.for = err.field;
-      span.textContent = err.message;
+      // The API counts seconds; the field shows minutes or hours.
+      var unit = target.dataset.type === 'minutes' || target.dataset.type === 'hours' ? ' (s)' : '';
+      span.textContent = err.message + unit;
       (target.closest('label') || target).after(span);
     });
     if (errors.length === 0 || unplaced.length > 0) {
