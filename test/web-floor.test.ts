@@ -285,6 +285,49 @@ describe('admin editors', () => {
     await admin.goto(`${h.url}/admin/policies?lang=en`);
   });
 
+  it('adds a person, refusing a phone number that is not E.164 beside its field', async () => {
+    await admin.goto(`${h.url}/admin/people`);
+    const form = admin.locator('form[aria-label="Add a person"]');
+    await form.locator('input[name=name]').fill('Wang Fang');
+    await form.locator('input[name=phone]').fill('138 0000 0000');
+    await form.locator('button[data-add-row]').click();
+    await form.locator('select[name="roles.0.role"]').selectOption('qc_engineer');
+    await form.locator('input[name="roles.0.line"]').fill('L1');
+    await form.locator('button[type=submit]').click();
+    await form.locator('.field-error[data-for="phone"]').waitFor();
+    await form.locator('input[name=phone]').fill('+8613800000000');
+    await Promise.all([admin.waitForEvent('load'), form.locator('button[type=submit]').click()]);
+    const [p] = await h
+      .db('people')
+      .where({ name: 'Wang Fang' })
+      .select<Array<{ id: number; phone: string }>>('id', 'phone');
+    assert.equal(p?.phone, '+8613800000000');
+    const roles = await h.db('person_roles').where({ person_id: p.id }).select('role', 'line');
+    assert.deepEqual(roles, [{ role: 'qc_engineer', line: 'L1' }]);
+  });
+
+  it('adds a reason code to the catalog, refusing a malformed code beside its field', async () => {
+    await admin.goto(`${h.url}/admin/catalog`);
+    const form = admin.locator('section[data-type-code="equipment_fault"] form.api-form');
+    const before = await form.locator('#reasons-equipment_fault > .row').count();
+    await form.locator('button[data-add-row]').click();
+    await form.locator(`input[name="reasonCodes.${before}.code"]`).fill('bad code');
+    await form.locator(`input[name="reasonCodes.${before}.nameEn"]`).fill('Spindle');
+    await form.locator(`input[name="reasonCodes.${before}.nameZh"]`).fill('主轴');
+    await form.locator('button[type=submit]').click();
+    await form.locator(`.field-error[data-for="reasonCodes.${before}.code"]`).waitFor();
+    await form.locator(`input[name="reasonCodes.${before}.code"]`).fill('EF-SPINDLE');
+    await Promise.all([admin.waitForEvent('load'), form.locator('button[type=submit]').click()]);
+    const row = await h
+      .db('reason_codes')
+      .where({ type: 'equipment_fault', code: 'EF-SPINDLE' })
+      .first<{ name_zh: string; active: boolean }>();
+    assert.deepEqual({ zh: row?.name_zh, active: row?.active }, { zh: '主轴', active: true });
+    await admin.goto(`${h.url}/admin/catalog?lang=zh-CN`);
+    await admin.screenshot({ path: `${SHOTS}admin-catalog-zh-CN.png`, fullPage: true });
+    await admin.goto(`${h.url}/admin/catalog?lang=en`);
+  });
+
   it('refuses the admin API to a supervisor, and to a request without the UI header', async () => {
     const asSupervisor = await sup.request.post(`${h.url}/admin/api/v1/policies`, {
       data: {},
