@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger.js';
 import { erpCreate, erpStock } from './erp/activities.js';
 import type { ErpAdapter } from './erp/types.js';
 import { openLinkedCase } from './linked.js';
+import { createChatSender, type ChatSender } from './notify/chat/client.js';
 import type { Mailer } from './notify/mailer.js';
 import { pageLevel } from './notify/paging.js';
 import type { SmsSender } from './notify/sms.js';
@@ -28,9 +29,12 @@ export interface ActivityDeps {
   now?: () => Date;
   /** IANA time zone of the plant: shift patterns without their own zone use it. */
   timeZone?: string;
+  /** Posts chat cards to group channels; default: HTTPS to the providers' webhooks. */
+  chat?: ChatSender;
 }
 
-export function createActivities(deps: ActivityDeps): CaseActivities {
+export function createActivities(input: ActivityDeps): CaseActivities {
+  const deps = { ...input, chat: input.chat ?? createChatSender() };
   const paging = {
     ...deps,
     now: deps.now ?? (() => new Date()),

@@ -16,6 +16,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { actionLinkRoutes } from './routes/actions.js';
 import { caseRoutes } from './routes/cases.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { notifyAdminRoutes } from './routes/notify-admin.js';
 import { devRoutes } from './routes/dev.js';
 import { peopleRoutes } from './routes/people.js';
 import { displayTokenRoutes } from './routes/display-tokens.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   publicUrl?: () => string;
   /** The clock (rosters, links); default real time. */
   now?: () => Date;
+  /** Origins group-channel webhooks may use besides the providers' own (ANDON_CHAT_WEBHOOK_ORIGINS). */
+  chatWebhookOrigins?: readonly string[];
   /** The web UI (sign-in, board, case pages, reports); absent: API only. */
   web?: { sessionSecret: string; events?: CaseEventBus } & Pick<
     WebDeps,
@@ -147,6 +150,11 @@ export function createApp(deps: AppDeps): Express {
     peopleRoutes(deps),
     accountRoutes(deps),
     devRoutes(deps),
+    notifyAdminRoutes({
+      db: deps.db,
+      publicUrl,
+      ...(deps.chatWebhookOrigins ? { chatWebhookOrigins: deps.chatWebhookOrigins } : {}),
+    }),
     displayTokenRoutes(deps),
   );
 

@@ -132,6 +132,7 @@ export function openApiDocument(): JsonSchema {
       { name: 'people', description: 'People, rosters and sign-in accounts' },
       { name: 'catalog', description: 'Exception catalog and escalation policies' },
       { name: 'reports', description: 'KPI reports' },
+      { name: 'notifications', description: 'Group channels, stakeholder subscriptions, message templates' },
       { name: 'dev', description: 'In-process transports (only without SMTP / Twilio)' },
       { name: 'messages', description: 'Action links and Twilio webhooks, reached without an API key' },
       { name: 'operations', description: 'Health, readiness, metrics, this document' },

@@ -96,6 +96,7 @@ async function main(): Promise<void> {
       sms,
       ...(devSms ? { devSms } : {}),
       ...(config.TWILIO_AUTH_TOKEN ? { twilioAuthToken: config.TWILIO_AUTH_TOKEN } : {}),
+      ...(config.ANDON_CHAT_WEBHOOK_ORIGINS ? { chatWebhookOrigins: config.ANDON_CHAT_WEBHOOK_ORIGINS } : {}),
       linkTtlSeconds: config.ANDON_LINK_TTL_SECONDS,
       ...(config.ANDON_LINK_SECRET ? { linkSecret: config.ANDON_LINK_SECRET } : {}),
       logger,

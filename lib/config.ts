@@ -74,6 +74,20 @@ const schema = z.object({
     emptyToUndefined,
     z.string().min(32, 'ANDON_SESSION_SECRET must be at least 32 characters').optional(),
   ),
+  /** Origins (scheme://host:port, comma-separated) group-channel webhooks may use besides the providers' own. */
+  ANDON_CHAT_WEBHOOK_ORIGINS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      )
+      .pipe(z.array(z.url().transform((u) => new URL(u).origin)))
+      .optional(),
+  ),
 
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,

@@ -11,6 +11,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createSimulatorErp } from '../activities/erp/simulator.js';
 import type { ErpAdapter } from '../activities/erp/types.js';
 import { createActivities } from '../activities/index.js';
+import type { ChatSender } from '../activities/notify/chat/client.js';
 import type { Mailer } from '../activities/notify/mailer.js';
 import type { SmsSender } from '../activities/notify/sms.js';
 import { createApp } from '../api/app.js';
@@ -63,6 +64,10 @@ export interface AndonOptions {
   now?: () => Date;
   /** Secret signing web sessions; without it a random one is made (sessions end at restart). */
   sessionSecret?: string;
+  /** Origins group-channel webhooks may use besides the providers' own (ANDON_CHAT_WEBHOOK_ORIGINS). */
+  chatWebhookOrigins?: readonly string[];
+  /** Posts chat cards to group channels (tests pass one with short rate-limit waits). */
+  chat?: ChatSender;
   /** Sign-in throttling, lockout and live-stream limits of the web UI (defaults in api/web/context.ts). */
   webLimits?: Pick<WebDeps, 'loginLimit' | 'lockout' | 'maxStreamsPerSession'>;
 }
@@ -155,6 +160,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         publicUrl,
         ...(o.twilioAuthToken ? { twilioAuthToken: o.twilioAuthToken } : {}),
         ...(o.timeZone ? { timeZone: o.timeZone } : {}),
+        ...(o.chatWebhookOrigins ? { chatWebhookOrigins: o.chatWebhookOrigins } : {}),
         temporalReady,
       });
       const server = await new Promise<Server>((resolve, reject) => {
@@ -192,6 +198,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
           links,
           now,
           ...(o.timeZone ? { timeZone: o.timeZone } : {}),
+          ...(o.chat ? { chat: o.chat } : {}),
         }),
         ...(o.workflowBundleCode ? { workflowBundleCode: o.workflowBundleCode } : {}),
       });

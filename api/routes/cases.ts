@@ -12,6 +12,7 @@ import {
 import { notificationsForCase } from '../../db/outbox.js';
 import { timeline } from '../../db/timeline.js';
 import type { Db } from '../../db/index.js';
+import { renderRef, type MessageRef } from '../../domain/messages.js';
 import { findPolicy } from '../../db/policies.js';
 import { actorRef, reopenBody, type Actor } from '../../domain/contracts/actions.js';
 import {
@@ -44,7 +45,11 @@ export interface CaseRoutesDeps {
 
 /** The title the report gave, else the SOP's default for its facts. */
 const titleOf = (b: CreateCaseBody): string =>
-  b.title ?? (SOPS[b.type].defaultTitle as (f: unknown, line: string) => string)(factsOf(b), b.line);
+  b.title ??
+  renderRef(
+    (SOPS[b.type].defaultTitle as (f: unknown, line: string) => MessageRef)(factsOf(b), b.line),
+    'en',
+  );
 
 /** A body, when sent, must be JSON (an empty body is fine for actions without fields). */
 function requireJsonBody(req: Request): void {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
+import type { ChatSender } from '../../activities/notify/chat/client.js';
 import { createSmtpMailer, type Mailer } from '../../activities/notify/mailer.js';
 import { createTwilioSms } from '../../activities/notify/sms.js';
 import type { WebDeps } from '../../api/web/router.js';
@@ -109,6 +110,10 @@ export interface HarnessOptions {
   linkTtlSeconds?: number;
   /** Sign-in throttling, lockout and live-stream limits of the web UI. */
   webLimits?: Pick<WebDeps, 'loginLimit' | 'lockout' | 'maxStreamsPerSession'>;
+  /** Origins group-channel webhooks may use (the local chat fakes). */
+  chatWebhookOrigins?: string[];
+  /** How group channels are posted to (e.g. with short rate-limit waits). */
+  chat?: ChatSender;
 }
 
 export const TEST_LINK_SECRET = 'test-link-secret-0123456789abcdef';
@@ -221,6 +226,8 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     runApi: true,
     ...(options.erpLatencyMs ? { erpLatencyMs: options.erpLatencyMs } : {}),
     ...(options.webLimits ? { webLimits: options.webLimits } : {}),
+    ...(options.chatWebhookOrigins ? { chatWebhookOrigins: options.chatWebhookOrigins } : {}),
+    ...(options.chat ? { chat: options.chat } : {}),
   });
   cleanups.push(() => andon.stop());
   const url = andon.url!;
