@@ -14,18 +14,37 @@ export interface RelatedCase {
   openedAt: string;
 }
 
-export async function taskTexts(
+export interface TaskText {
+  title: string | null;
+  /** The catalog message the title was written from (cases from before message keys: null). */
+  titleRef: unknown;
+  options: Array<{ id: string; label: string }>;
+}
+
+export async function taskTexts(db: Db, caseId: number): Promise<Map<string, TaskText>> {
+  const rows = await db('tasks').where({ case_id: caseId }).whereNotNull('task_key').orderBy('id').select<
+    Array<{
+      task_key: string;
+      title: string | null;
+      title_ref: unknown;
+      options: Array<{ id: string; label: string }> | null;
+    }>
+  >('task_key', 'title', 'title_ref', 'options');
+  return new Map(
+    rows.map((r) => [r.task_key, { title: r.title, titleRef: r.title_ref, options: r.options ?? [] }]),
+  );
+}
+
+/** A reason code's names, for the case page. */
+export async function reasonNames(
   db: Db,
-  caseId: number,
-): Promise<Map<string, { title: string | null; options: Array<{ id: string; label: string }> }>> {
-  const rows = await db('tasks')
-    .where({ case_id: caseId })
-    .whereNotNull('task_key')
-    .orderBy('id')
-    .select<
-      Array<{ task_key: string; title: string | null; options: Array<{ id: string; label: string }> | null }>
-    >('task_key', 'title', 'options');
-  return new Map(rows.map((r) => [r.task_key, { title: r.title, options: r.options ?? [] }]));
+  type: string,
+  code: string,
+): Promise<{ en: string; 'zh-CN': string } | null> {
+  const row = await db('reason_codes')
+    .where({ type, code })
+    .first<{ name_en: string; name_zh: string } | undefined>('name_en', 'name_zh');
+  return row ? { en: row.name_en, 'zh-CN': row.name_zh } : null;
 }
 
 export async function linkUses(
@@ -102,6 +121,8 @@ export interface FoundCase {
   openedAt: string;
   recurrences: number;
   recurrenceOf: number | null;
+  /** The facts (for the title in the reader's language). */
+  details: Record<string, unknown>;
 }
 
 /** The facts' identifiers searched, as they are kept in `cases.details`. */
@@ -148,6 +169,7 @@ export async function searchCases(db: Db, s: CaseSearch): Promise<{ cases: Found
           line: string;
           station: string | null;
           external_id: string;
+          details: Record<string, unknown>;
           n: number;
         }
       >
@@ -162,6 +184,7 @@ export async function searchCases(db: Db, s: CaseSearch): Promise<{ cases: Found
       'c.external_id',
       'c.opened_at',
       'c.recurrence_of',
+      'c.details',
       db.raw('(select count(*)::integer from cases r where r.recurrence_of = c.id) as n'),
     );
   return {
@@ -178,6 +201,7 @@ export async function searchCases(db: Db, s: CaseSearch): Promise<{ cases: Found
       openedAt: r.opened_at.toISOString(),
       recurrences: r.n,
       recurrenceOf: r.recurrence_of,
+      details: r.details,
     })),
   };
 }

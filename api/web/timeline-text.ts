@@ -3,6 +3,7 @@
  * "14:10 escalated to Sue (supervisor): no acknowledgement in 5 min"). Task titles, options, reason
  * codes and step names go through catalogText(); the raw event stays one click away on the page.
  */
+import type { TaskText } from '../../db/case-history.js';
 import type { TimelineEvent } from '../../db/timeline.js';
 import type { LadderLevel } from '../../domain/contracts/policy.js';
 import { EXCEPTION_TYPE_LABELS, type ExceptionType } from '../../domain/model.js';
@@ -14,8 +15,8 @@ export interface TimelineContext {
   lang: Lang;
   timeZone: string;
   ladder: LadderLevel[];
-  /** The case's tasks: title and option labels by task key. */
-  tasks: Map<string, { title: string | null; options: Array<{ id: string; label: string }> }>;
+  /** The case's tasks: title (and its catalog reference) and option labels by task key. */
+  tasks: Map<string, TaskText>;
   /** Uses of one-time action links (who, which action, when). */
   linkUses: Array<{ personId: number; action: string; usedAt: string }>;
   events: TimelineEvent[];
@@ -108,7 +109,10 @@ export function sentence(ctx: TimelineContext, e: TimelineEvent): string {
   const d = e.data;
   const by = who(e);
   const task = str(d.task);
-  const taskTitle = task ? catalogText('taskTitle', task, l, ctx.tasks.get(task)?.title ?? str(d.title)) : '';
+  const known = task ? ctx.tasks.get(task) : undefined;
+  const taskTitle = task
+    ? catalogText('taskTitle', task, l, known?.title ?? str(d.title), known?.titleRef ?? d.titleRef)
+    : '';
   switch (e.type) {
     case 'opened': {
       const type = EXCEPTION_TYPE_LABELS[str(d.type) as ExceptionType]?.[l] ?? str(d.type);
@@ -234,9 +238,10 @@ export function sentence(ctx: TimelineContext, e: TimelineEvent): string {
       const cause = d.rootCause
         ? say(l, { en: ` (root cause: ${str(d.rootCause)})`, 'zh-CN': `（根本原因：${str(d.rootCause)}）` })
         : '';
+      const resolution = catalogText('text', 'resolution', l, str(d.resolution), d.resolutionRef);
       return say(l, {
-        en: `${by} resolved it: ${str(d.resolution)}${cause}`,
-        'zh-CN': `${by} 已解决：${str(d.resolution)}${cause}`,
+        en: `${by} resolved it: ${resolution}${cause}`,
+        'zh-CN': `${by} 已解决：${resolution}${cause}`,
       });
     }
     case 'closed':

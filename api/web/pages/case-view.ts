@@ -1,7 +1,13 @@
 /** The case page's content: facts, tasks with their actions, timeline, notifications, ERP documents. */
 import type { CaseRecord } from '../../../db/cases.js';
 import { notificationsForCase } from '../../../db/outbox.js';
-import { linkUses, relatedCases, taskTexts, type RelatedCase } from '../../../db/case-history.js';
+import {
+  linkUses,
+  reasonNames,
+  relatedCases,
+  taskTexts,
+  type RelatedCase,
+} from '../../../db/case-history.js';
 import { timeline } from '../../../db/timeline.js';
 import { EXCEPTION_TYPE_LABELS, JOB_ROLES } from '../../../domain/model.js';
 import { redactEvent, redactText, seesContacts } from '../../redact.js';
@@ -16,13 +22,14 @@ import { webRoleAllows, type WebUser } from '../session.js';
 export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, user: WebUser): Promise<Html> {
   const { db, timeZone } = ctx;
   const contacts = seesContacts(user.role);
-  const [allEvents, notifications, live, tasks, uses, related] = await Promise.all([
+  const [allEvents, notifications, live, tasks, uses, related, reason] = await Promise.all([
     timeline(db, record.id),
     notificationsForCase(db, record.id),
     record.status === 'pending_start' ? Promise.resolve(null) : ctx.cases.state(record.id),
     taskTexts(db, record.id),
     linkUses(db, record.id),
     relatedCases(db, record),
+    record.reasonCode ? reasonNames(db, record.type, record.reasonCode) : Promise.resolve(null),
   ]);
   // Staff do not see people's phone numbers and addresses (supervisors and admins do).
   const events = contacts ? allEvents : allEvents.map(redactEvent);
@@ -93,7 +100,7 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
     <ul class="tasks">
       ${taskList.length > 0 ? taskList : html`<li>${t(l, 'nothing')}</li>`}
     </ul>
-    ${factsList(record, l)} ${relatedList(related, l)}
+    ${factsList(record, l, reason?.[l] ?? null)} ${relatedList(related, l)}
     <h2>${t(l, 'timeline')}</h2>
     <ol class="timeline">
       ${events.map(
@@ -143,7 +150,7 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
 }
 
 /** What the MES reported: the facts' ids (equipment, item, lot, order…), the reason code. */
-function factsList(record: CaseRecord, l: Lang): Html {
+function factsList(record: CaseRecord, l: Lang, reasonName: string | null): Html {
   const facts = Object.entries(record.details).filter(
     ([, v]) => typeof v === 'string' || typeof v === 'number',
   );
@@ -151,7 +158,9 @@ function factsList(record: CaseRecord, l: Lang): Html {
     ${
       record.reasonCode
         ? html`<dt>${tx(l, 'reasonCode')}</dt>
-            <dd>${catalogText('reason', record.reasonCode, l)}</dd>`
+            <dd>
+              ${record.reasonCode}${reasonName ? ` — ${catalogText('reason', record.reasonCode, l, reasonName)}` : ''}
+            </dd>`
         : ''
     }
     <dt>${tx(l, 'externalId')}</dt>

@@ -8,6 +8,7 @@ import { searchCases } from '../../../db/case-history.js';
 import { caseSearchQuery, type CaseSearchQuery } from '../../../domain/contracts/search.js';
 import { CASE_STATUSES, EXCEPTION_TYPE_LABELS, EXCEPTION_TYPES } from '../../../domain/model.js';
 import { localToInstant } from '../../../lib/time.js';
+import { caseTitle } from '../../../workflows/sop/index.js';
 import type { WebContext } from '../context.js';
 import { html, localTime, raw, type Html } from '../html.js';
 import { t, type Lang } from '../i18n.js';
@@ -94,7 +95,7 @@ export function searchPage(ctx: WebContext): Router {
                     (c) =>
                       html`<tr data-case="${c.id}">
                         <td>
-                          <a href="/cases/${c.id}">#${c.id}</a> ${c.title}
+                          <a href="/cases/${c.id}">#${c.id}</a> ${caseTitle(c, l)}
                           <small class="title">${c.externalId}</small>
                         </td>
                         <td>${EXCEPTION_TYPE_LABELS[c.type][l]}</td>
