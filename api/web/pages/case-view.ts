@@ -16,6 +16,7 @@ import { html, localTime, raw, type Html } from '../html.js';
 import { t, type Lang } from '../i18n.js';
 import { tx } from '../i18n-floor.js';
 import { catalogText } from '../catalog-text.js';
+import { fieldLabel } from '../../../domain/messages.js';
 import { clockTime, sentence, type TimelineContext } from '../timeline-text.js';
 import { webRoleAllows, type WebUser } from '../session.js';
 
@@ -47,7 +48,7 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
   const taskList = (live?.tasks ?? []).map(
     (tk) =>
       html`<li class="task task-${tk.status}">
-        <strong>${tk.title}</strong> — ${tk.role},
+        <strong>${catalogText('taskTitle', tk.key, l, tk.title, tk.titleRef)}</strong> — ${tk.role},
         ${tk.status}${tk.assignees.length > 0 ? html`, ${tk.assignees.map((a) => a.name).join(', ')}` : ''}
         ${tk.ackDeadline ? html`, ${t(l, 'ackBy')} <time class="countdown" datetime="${tk.ackDeadline}" data-overdue="${t(l, 'overdue')}">${localTime(tk.ackDeadline, timeZone)}</time>` : ''}
         ${tk.eta ? html`, ${t(l, 'eta')} ${localTime(tk.eta, timeZone)}` : ''}
@@ -64,8 +65,8 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
                         name="option"
                         value="${o.id}"
                       />
-                      ${(o.fields ?? []).map((f) => html`<label>${f.label} <input name="f_${f.name}" type="${f.type === 'datetime' ? 'datetime-local' : f.type === 'date' ? 'date' : f.type === 'number' ? 'number' : 'text'}" required /></label>`)}
-                      <button type="submit">${o.label}</button>
+                      ${(o.fields ?? []).map((f) => html`<label>${fieldLabel(f, l)} <input name="f_${f.name}" type="${f.type === 'datetime' ? 'datetime-local' : f.type === 'date' ? 'date' : f.type === 'number' ? 'number' : 'text'}" required /></label>`)}
+                      <button type="submit">${catalogText('option', `${tk.key}.${o.id}`, l, o.label)}</button>
                     </form>`,
                 )}
                 ${
