@@ -102,7 +102,11 @@ describe('the case page', () => {
       zh.some((s) => /^升级至 Sue Supervisor \(supervisor\)：2s 内无人确认$/.test(s)),
       zh.join('\n'),
     );
-    assert.match((await sup.locator('ul.tasks').textContent()) ?? '', /维修 PRESS-3/, 'task titles in Chinese');
+    assert.match(
+      (await sup.locator('ul.tasks').textContent()) ?? '',
+      /维修 PRESS-3/,
+      'task titles in Chinese',
+    );
     assert.match((await sup.locator('h1').textContent()) ?? '', /设备故障/);
     await sup.screenshot({ path: `${SHOTS}case-zh-CN.png`, fullPage: true });
     await sup.goto(`${h.url}/cases/${id}?lang=en`);
