@@ -12,7 +12,9 @@ import {
 import { lineCode } from '../domain/contracts/rules.js';
 import { dashboardCsvParams, dashboardQuery } from '../domain/contracts/dashboards.js';
 import { caseSearchQuery } from '../domain/contracts/search.js';
+import type { Db } from '../db/index.js';
 import { API_OPERATIONS } from './openapi-api.js';
+import { ADMIN_API_ROUTERS } from './web/admin-api.js';
 import type { Answer, Operation } from './openapi-types.js';
 
 const html = (description: string): Answer => ({ description, media: 'text/html' });
@@ -163,16 +165,31 @@ export const FLOOR_OPERATIONS: readonly Operation[] = [
   ).map(([path, summary]) => page({ method: 'get', path, summary, roles: 'admin' })),
 ];
 
-/** Account routes share the /people path but are not part of the people router the UI mounts. */
-const NOT_BRIDGED = new Set(['/api/v1/people/:id/password', '/api/v1/people/:id/unlock']);
-const BRIDGED = /^\/api\/v1\/(people|rosters|exception-types|policies|display-tokens)(\/|$)/;
+interface RouteLayer {
+  route?: { path: string | string[]; methods: Record<string, boolean> };
+}
+
+/** `get /api/v1/people/:id`… for every route the admin editors' routers serve (admin-api.ts). */
+function bridgedRoutes(): Set<string> {
+  const out = new Set<string>();
+  for (const router of ADMIN_API_ROUTERS({ db: null as unknown as Db, timeZone: 'UTC' })) {
+    for (const layer of (router as unknown as { stack: RouteLayer[] }).stack) {
+      if (!layer.route) continue;
+      for (const p of Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path])
+        for (const m of Object.keys(layer.route.methods)) out.add(`${m} /api/v1${p}`);
+    }
+  }
+  return out;
+}
 
 /**
  * The same operations, for the admin editors: mounted at /admin/api/v1 with a signed-in admin's
  * session in place of a key (changes need the header `X-Andon-UI: 1`). See api/web/admin-api.ts.
  */
+const BRIDGED = bridgedRoutes();
+
 export const ADMIN_UI_OPERATIONS: readonly Operation[] = [...API_OPERATIONS, ...FLOOR_OPERATIONS]
-  .filter((o) => BRIDGED.test(o.path) && !NOT_BRIDGED.has(o.path))
+  .filter((o) => BRIDGED.has(`${o.method} ${o.path}`))
   .map((o) => ({
     ...o,
     path: `/admin${o.path}`,

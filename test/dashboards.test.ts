@@ -18,6 +18,7 @@ import { startHarness, type Harness } from './helpers/harness.js';
 let h: Harness;
 let browser: Browser;
 let page: Page;
+const many: Seed[] = [];
 const password = 'dashboards are for supervisors';
 const HOUR = 3600_000;
 const now = Date.now();
@@ -90,7 +91,7 @@ before(async () => {
     { line: 'ONE', type: 'quality_failure', daysAgo: 2, shift: 'A' },
   ]);
   // Lines M1–M3: many, over 60 days, three shifts, several reasons and machines, long and short times.
-  const many: Seed[] = [];
+  many.length = 0;
   for (let i = 0; i < 90; i++) {
     many.push({
       line: `M${(i % 3) + 1}`,
@@ -186,6 +187,13 @@ describe('dashboards', () => {
       page.waitForURL(/type=material_shortage/),
       page.click('.filters button[type=submit]'),
     ]);
+    const expected = many.filter((m) => m.type === 'material_shortage' && m.shift === 'B').length;
+    const filteredTrend = await tableRows('trend');
+    assert.equal(
+      filteredTrend.reduce((a, r) => a + Number(r[1]), 0),
+      expected,
+      'the summary report honours the shift filter',
+    );
     const heat = await tableRows('heatmap');
     assert.ok(heat.every((r) => r[1] === 'B') && heat.length > 0, JSON.stringify(heat));
     assert.equal(
