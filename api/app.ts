@@ -31,6 +31,8 @@ export interface AppDeps {
   logger: Logger;
   /** Extra readiness check (e.g. Temporal reachable); resolves true when ready. */
   temporalReady?: () => Promise<boolean>;
+  /** The ERP answers (reported by /readyz; informational: a down ERP does not stop intake). */
+  erpReady?: () => Promise<boolean>;
   /** IANA time zone of the plant (shifts, report periods). */
   timeZone?: string;
   /** In-process mail catcher (no SMTP_URL): its messages are listed at GET /api/v1/dev/mail. */
@@ -114,6 +116,8 @@ export function createApp(deps: AppDeps): Express {
     if (deps.temporalReady)
       checks.temporal = (await deps.temporalReady().catch(() => false)) ? 'ok' : 'failing';
     const ready = Object.values(checks).every((v) => v === 'ok');
+    // Cases still open and their ERP steps retry until the ERP is back: reported, not gating.
+    if (deps.erpReady) checks.erp = (await deps.erpReady().catch(() => false)) ? 'ok' : 'failing';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 

@@ -3,7 +3,7 @@ import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
 import { boot, onShutdown } from './common.js';
 
-const { config, logger } = boot('api', REQUIRED_ENV.api);
+const { config, logger, erpSettings } = boot('api', REQUIRED_ENV.api);
 try {
   const andon = await startAndon({
     databaseUrl: config.DATABASE_URL!,
@@ -12,6 +12,7 @@ try {
     taskQueue: config.ANDON_TASK_QUEUE,
     logger,
     runWorker: false,
+    erpSettings,
     runApi: true,
     linkTtlSeconds: config.ANDON_LINK_TTL_SECONDS,
     linkSecret: config.ANDON_LINK_SECRET!,

@@ -22,11 +22,13 @@ import { MailCatcher } from '../lib/mail-catcher.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
 import { createLogger } from '../lib/logger.js';
 import { startAndon } from '../lib/services.js';
+import { erpSettingsOrExit } from './common.js';
 import { startDevServer } from '../lib/temporal-dev-server.js';
 import { ensureTemporalCli } from '../scripts/temporal-cli.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const erpSettings = erpSettingsOrExit(config);
   const logger = createLogger(config.LOG_LEVEL);
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   const dataDir = resolve(config.ANDON_DATA_DIR);
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
       logger,
       runWorker: true,
       erpLatencyMs: config.ANDON_ERP_SIM_LATENCY_MS,
+      erpSettings,
       ...(config.ANDON_WORKFLOW_BUNDLE
         ? { workflowBundleCode: readFileSync(config.ANDON_WORKFLOW_BUNDLE, 'utf8') }
         : {}),
@@ -119,7 +122,8 @@ async function main(): Promise<void> {
 
     if (await seedDemoPlant(andon.db))
       logger.info('seeded the demo plant (people, roles, escalation policies)');
-    await seedErpSimulator(andon.db);
+    if (erpSettings.kind === 'simulator') await seedErpSimulator(andon.db);
+    else logger.info({ erp: erpSettings.kind }, 'ERP adapter configured');
     await applyPlantTimeZone(andon.db, config.ANDON_TIMEZONE, logger);
     const keys = await ensureDemoKeys(andon.db, dataDir);
     const login = await ensureDemoLogins(andon.db, dataDir);

@@ -89,6 +89,27 @@ const schema = z.object({
       .optional(),
   ),
 
+  // ERP/WMS adapter (issue 11): which one, its address and credentials, the plant's mappings.
+  ANDON_ERP: z.preprocess(
+    emptyToUndefined,
+    z.enum(['simulator', 'erpnext', 'odoo', 'rest']).default('simulator'),
+  ),
+  ANDON_ERP_CONFIG: optionalString,
+  ANDON_ERP_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(100).max(600_000).default(15_000),
+  ),
+  ERPNEXT_URL: z.preprocess(emptyToUndefined, z.url('must be an http(s) URL').optional()),
+  ERPNEXT_API_KEY: optionalString,
+  ERPNEXT_API_SECRET: optionalString,
+  ODOO_URL: z.preprocess(emptyToUndefined, z.url('must be an http(s) URL').optional()),
+  ODOO_DB: optionalString,
+  ODOO_API_KEY: optionalString,
+  ODOO_USER: optionalString,
+  ODOO_PASSWORD: optionalString,
+  ODOO_PROTOCOL: z.preprocess(emptyToUndefined, z.enum(['json2', 'jsonrpc']).optional()),
+  ANDON_ERP_REST_CONFIG: optionalString,
+
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

@@ -8,7 +8,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createSimulatorErp } from '../activities/erp/simulator.js';
+import { createErpAdapter } from '../activities/erp/factory.js';
+import type { ErpSettings } from '../activities/erp/settings.js';
 import type { ErpAdapter } from '../activities/erp/types.js';
 import { createActivities } from '../activities/index.js';
 import type { ChatSender } from '../activities/notify/chat/client.js';
@@ -47,6 +48,8 @@ export interface AndonOptions {
   erp?: ErpAdapter;
   /** Simulator only: delay after each write before answering (rehearses slow ERP responses). */
   erpLatencyMs?: number;
+  /** Which ERP to drive when `erp` is not given (ANDON_ERP…, validated at start-up); default the simulator. */
+  erpSettings?: ErpSettings;
   /** IANA time zone of the plant. */
   timeZone?: string;
   /** The in-process mail catcher, when no real SMTP server is configured: shown at /api/v1/dev/mail. */
@@ -114,6 +117,12 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
       now,
     });
     const sms = o.sms ?? o.devSms ?? new RecordingSms();
+    const erp =
+      o.erp ??
+      createErpAdapter(o.erpSettings ?? { kind: 'simulator' }, db, {
+        simulatorLatencyMs: o.erpLatencyMs ?? 0,
+      });
+    const erpReady = erpProbe(erp);
     const publicUrl = (): string => o.publicUrl ?? url ?? 'http://localhost:3000';
     if (o.runApi) {
       const connection = Connection.lazy({ address: o.temporalAddress });
@@ -162,6 +171,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         ...(o.timeZone ? { timeZone: o.timeZone } : {}),
         ...(o.chatWebhookOrigins ? { chatWebhookOrigins: o.chatWebhookOrigins } : {}),
         temporalReady,
+        ...(erpReady ? { erpReady } : {}),
       });
       const server = await new Promise<Server>((resolve, reject) => {
         const srv = app.listen(o.port ?? 0, o.host ?? '127.0.0.1', (err?: Error) =>
@@ -191,7 +201,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         activities: createActivities({
           db,
           mailer: o.mailer,
-          erp: o.erp ?? createSimulatorErp(db, { latencyAfterWriteMs: o.erpLatencyMs ?? 0 }),
+          erp,
           publicUrl: publicUrl(),
           logger: o.logger,
           sms,
@@ -215,4 +225,25 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
     await stopAll();
     throw err;
   }
+}
+
+/** /readyz's ERP check: the adapter's ping within 3 s, remembered for 5 s so probes do not load the ERP. */
+function erpProbe(erp: ErpAdapter): (() => Promise<boolean>) | null {
+  if (!erp.ping) return null;
+  const ping = erp.ping.bind(erp);
+  let last: { at: number; ok: Promise<boolean> } | null = null;
+  return () => {
+    if (last && Date.now() - last.at < 5000) return last.ok;
+    const ok = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 3000);
+      ping()
+        .then(
+          () => resolve(true),
+          () => resolve(false),
+        )
+        .finally(() => clearTimeout(timer));
+    });
+    last = { at: Date.now(), ok };
+    return ok;
+  };
 }

@@ -18,7 +18,7 @@ import { createLinkSigner, type LinkSigner } from '../../lib/links.js';
 import { TwilioFake } from './twilio-fake.js';
 import { seedErpSimulator } from '../../activities/erp/demo-data.js';
 import { createSimulatorErp } from '../../activities/erp/simulator.js';
-import type { ErpDocument } from '../../activities/erp/types.js';
+import type { ErpAdapter, ErpDocument } from '../../activities/erp/types.js';
 import { createApiKey } from '../../db/api-keys.js';
 import type { SopParams } from '../../domain/contracts/policy.js';
 
@@ -82,7 +82,7 @@ export interface Harness {
   }): Promise<void>;
   /** Sets the catalog's SOP parameters of a type (snapshotted by cases opened afterwards). */
   setSopParams(type: ExceptionType, params: Partial<SopParams>): Promise<void>;
-  /** The documents the ERP simulator holds for a case. */
+  /** The documents the ERP (the simulator, or the adapter given) holds for a case. */
   erpDocuments(caseId: number): Promise<ErpDocument[]>;
   /** Starts a second Andon (e.g. an API pointed at an unreachable Temporal) on the same database. */
   startAnother(o: {
@@ -90,6 +90,7 @@ export interface Harness {
     runWorker: boolean;
     runApi: boolean;
     mailer?: Mailer;
+    erp?: ErpAdapter;
   }): Promise<Andon>;
   stop(): Promise<void>;
 }
@@ -102,6 +103,8 @@ export interface HarnessOptions {
   worker?: boolean;
   /** Simulator ERP: delay after each write before answering. */
   erpLatencyMs?: number;
+  /** A real ERP adapter (pointed at a local fake) instead of the simulator. */
+  erp?: ErpAdapter;
   /** Send SMS with the real twilio SDK to a local fake of its Messages endpoint. */
   twilio?: boolean;
   /** The clock rosters and links are read with. */
@@ -225,6 +228,7 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     runWorker: options.worker ?? true,
     runApi: true,
     ...(options.erpLatencyMs ? { erpLatencyMs: options.erpLatencyMs } : {}),
+    ...(options.erp ? { erp: options.erp } : {}),
     ...(options.webLimits ? { webLimits: options.webLimits } : {}),
     ...(options.chatWebhookOrigins ? { chatWebhookOrigins: options.chatWebhookOrigins } : {}),
     ...(options.chat ? { chat: options.chat } : {}),
@@ -320,11 +324,12 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
         mailer: o.mailer ?? mailer,
         runWorker: o.runWorker,
         runApi: o.runApi,
+        ...(o.erp ? { erp: o.erp } : {}),
       });
       cleanups.push(() => other.stop());
       return other;
     },
-    erpDocuments: (caseId) => createSimulatorErp(db).documentsForCase(caseId),
+    erpDocuments: (caseId) => (options.erp ?? createSimulatorErp(db)).documentsForCase(caseId),
     async stop() {
       for (const c of cleanups.reverse()) {
         try {

@@ -59,18 +59,34 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   return runCase(input);
 }
 
+/** A page is going out for some task: its recipients are not in the state until it returns. */
+const pageInFlight = (run: CaseRun): boolean => run.st.tasks.some((t) => t.pendingReason !== null);
+
+/**
+ * A person acting from a message can be faster than the page activity that sent it: the mail or
+ * SMS arrives before the workflow learns who was paged. Such an action waits for the page in
+ * flight and is judged afterwards, instead of being refused as "not assigned".
+ */
+const waitsForPage = (run: CaseRun, input: unknown, refused: boolean): boolean =>
+  refused && (input as { onlyAsAssignee?: boolean }).onlyAsAssignee === true && pageInFlight(run);
+
 /** Registers an action: its validator refuses early, its handler records and commits the change. */
 function handle<I>(run: CaseRun, def: UpdateDefinition<CaseState, [I]>, t: transitions.Transition<I>): void {
+  const refusedNow = (input: I): string | null => {
+    const r = t(run.st, input, run.changes.context());
+    return 'refused' in r ? r.refused : null;
+  };
   setHandler(
     def,
     async (input: I) => {
+      if (waitsForPage(run, input, refusedNow(input) !== null)) await condition(() => !pageInFlight(run));
       await run.changes.apply((s, ctx) => t(s, input, ctx));
       return caseView(run.input, run.st);
     },
     {
       validator: (input: I) => {
-        const r = t(run.st, input, run.changes.context());
-        if ('refused' in r) refuse(r.refused);
+        const refused = refusedNow(input);
+        if (refused !== null && !waitsForPage(run, input, true)) refuse(refused);
       },
     },
   );
