@@ -13,8 +13,9 @@ import './web/session.js'; // declares req.webUser
 
 export function auditActor(req: Request): AuditActor {
   const address = req.ip ?? null;
-  if (req.apiKey) return { kind: 'api_key', id: String(req.apiKey.id), name: req.apiKey.name, address };
+  // The signed-in person first: the admin editors reach the API's routers with their session.
   if (req.webUser) return { kind: 'web', id: String(req.webUser.personId), name: req.webUser.name, address };
+  if (req.apiKey) return { kind: 'api_key', id: String(req.apiKey.id), name: req.apiKey.name, address };
   return { kind: 'system', id: null, name: 'system', address };
 }
 

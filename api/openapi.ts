@@ -10,6 +10,7 @@ import * as responses from '../domain/contracts/responses.js';
 import { ACCOUNT_OPERATIONS } from './openapi-accounts.js';
 import { API_OPERATIONS } from './openapi-api.js';
 import { PUBLIC_OPERATIONS, WEB_OPERATIONS } from './openapi-public.js';
+import { ADMIN_UI_OPERATIONS, FLOOR_OPERATIONS } from './openapi-floor.js';
 import type { Auth, Operation } from './openapi-types.js';
 
 export type { Answer, Auth, Operation } from './openapi-types.js';
@@ -113,6 +114,8 @@ export const OPERATIONS: readonly Operation[] = [
   ...API_OPERATIONS,
   ...WEB_OPERATIONS,
   ...ACCOUNT_OPERATIONS,
+  ...FLOOR_OPERATIONS,
+  ...ADMIN_UI_OPERATIONS,
 ];
 
 export function openApiDocument(): JsonSchema {
