@@ -214,8 +214,10 @@ describe('the API process', () => {
     const ready = (await (await fetch(`${base}/readyz`)).json()) as { checks: Record<string, string> };
     assert.deepEqual([ready.checks.database, ready.checks.temporal], ['ok', 'ok']);
     assert.equal(ready.checks.accepting, undefined, 'named only while stopping');
-    // A request under way: its body half sent when the process is told to stop.
+    // A request under way: the server has read its headers (it answered "100 Continue"), its body
+    // is sent only after the process was told to stop.
     const body = JSON.stringify({ name: 'drain test', email: 'drain@test.local' });
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
     const answer = new Promise<number>((resolve, reject) => {
       const req = request(
         `${base}/api/v1/users`,
@@ -225,6 +227,7 @@ describe('the API process', () => {
             authorization: `Bearer ${h.keys.admin}`,
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
+            expect: '100-continue',
           },
         },
         (res) => {
@@ -233,12 +236,12 @@ describe('the API process', () => {
         },
       );
       req.on('error', reject);
-      req.write(body.slice(0, 10));
-      setTimeout(() => req.end(body.slice(10)), 1500);
+      req.on('continue', () => {
+        child.kill('SIGTERM');
+        setTimeout(() => req.end(body), 500);
+      });
+      req.flushHeaders();
     });
-    await new Promise((r) => setTimeout(r, 300));
-    const exited = new Promise<number | null>((r) => child.once('exit', r));
-    child.kill('SIGTERM');
     assert.equal(await answer, 201, 'the request finished');
     assert.equal(await exited, 0);
     children.delete(child);
