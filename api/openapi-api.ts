@@ -34,6 +34,7 @@ import {
   timelineResponse,
 } from '../domain/contracts/responses.js';
 import { idParam } from '../domain/contracts/rules.js';
+import { INTEGRATION_OPERATIONS } from './openapi-integrations.js';
 import { PEOPLE_OPERATIONS } from './openapi-people.js';
 import type { Answer, Operation } from './openapi-types.js';
 
@@ -75,6 +76,7 @@ const admin = (o: Omit<Operation, 'auth' | 'roles' | 'tag'>, tag = 'people'): Op
 
 export const API_OPERATIONS: readonly Operation[] = [
   ...PEOPLE_OPERATIONS,
+  ...INTEGRATION_OPERATIONS,
   // ── cases ───────────────────────────────────────────────────────────────────────────────────
   {
     method: 'post',

@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004_reports.js';
 import * as m0005 from './migrations/0005_people_rosters.js';
 import * as m0006 from './migrations/0006_web.js';
 import * as m0007 from './migrations/0007_web_security.js';
+import * as m0012 from './migrations/0012_mes_integration.js';
 
 // Return bigint ids as JS numbers: ids stay far below 2^53 and the API serialises them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number.parseInt(v, 10));
@@ -26,6 +27,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['0005_people_rosters', m0005],
   ['0006_web', m0006],
   ['0007_web_security', m0007],
+  ['0012_mes_integration', m0012],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

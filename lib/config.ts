@@ -1,6 +1,7 @@
 /** Configuration from the environment, validated once at start-up. Secrets come only from here. */
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/shifts.js';
+import { INTEGRATION_ENV } from './integration-env.js';
 
 const emptyToUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -74,6 +75,8 @@ const schema = z.object({
     emptyToUndefined,
     z.string().min(32, 'ANDON_SESSION_SECRET must be at least 32 characters').optional(),
   ),
+
+  ...INTEGRATION_ENV,
 
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,

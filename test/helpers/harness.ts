@@ -25,6 +25,7 @@ import type { Db } from '../../db/index.js';
 import { upsertPolicy } from '../../db/policies.js';
 import type { ApiRole, Channel, ExceptionType, JobRole, Severity } from '../../domain/model.js';
 import { createLogger } from '../../lib/logger.js';
+import type { IntegrationOptions } from '../../lib/integrations.js';
 import { startAndon, type Andon } from '../../lib/services.js';
 import { freePort, startDevServer } from '../../lib/temporal-dev-server.js';
 import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
@@ -109,7 +110,16 @@ export interface HarnessOptions {
   linkTtlSeconds?: number;
   /** Sign-in throttling, lockout and live-stream limits of the web UI. */
   webLimits?: Pick<WebDeps, 'loginLimit' | 'lockout' | 'maxStreamsPerSession'>;
+  /** MQTT intake, storm keys, webhooks (default: webhook retries in fractions of a second). */
+  integrations?: IntegrationOptions;
 }
+
+/** Webhook retries short enough for a test to wait out an outage. */
+export const TEST_WEBHOOKS: NonNullable<IntegrationOptions['webhooks']> = {
+  retry: { initialIntervalMs: 200, maximumIntervalMs: 1000, giveUpAfterMs: 120_000, attemptTimeoutMs: 5000 },
+  sweepMs: 500,
+  staleSeconds: 2,
+};
 
 export const TEST_LINK_SECRET = 'test-link-secret-0123456789abcdef';
 export const TEST_TWILIO = {
@@ -210,6 +220,8 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     now,
     twilioAuthToken: TEST_TWILIO.token,
     ...(workflowBundleCode ? { workflowBundleCode } : {}),
+    webhooks: TEST_WEBHOOKS,
+    ...options.integrations,
   };
   const andon = await startAndon({
     ...base,
