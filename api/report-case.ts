@@ -43,7 +43,6 @@ const titleOf = (b: CreateCaseBody): string =>
 export async function reportCase(deps: ReportDeps, body: CreateCaseBody, actor: Actor): Promise<Reported> {
   const { db, cases, logger } = deps;
   const facts = factsOf(body);
-  const policy = await findPolicy(db, body.type, body.severity, body.line);
   const opened = await openCase(
     db,
     {
@@ -58,7 +57,7 @@ export async function reportCase(deps: ReportDeps, body: CreateCaseBody, actor: 
       reasonCode: body.reasonCode ?? null,
       details: facts,
       occurredAt: body.occurredAt ? new Date(body.occurredAt) : new Date(),
-      policy,
+      policy: () => findPolicy(db, body.type, body.severity, body.line),
       shift: shiftAt(new Date(), deps.timeZone ?? 'UTC'),
       repeats: { fingerprint: fingerprintOf(deps.storm ?? DEFAULT_STORM_KEYS, body.type, facts) },
     },
@@ -71,7 +70,8 @@ export async function reportCase(deps: ReportDeps, body: CreateCaseBody, actor: 
     throw new HttpProblem(409, 'Conflict', `type: ${message}`, [{ field: 'type', message }]);
   }
   let current = record;
-  if (record.status === 'pending_start') {
+  // A repeat leaves the start to whoever opened the case (or the reconciler): storms stay cheap.
+  if (record.status === 'pending_start' && !repeat) {
     try {
       await cases.start(record);
       await markStarted(db, record.id);

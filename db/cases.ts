@@ -1,7 +1,7 @@
 /** Case rows: the system of record people and reports read (timeline: timeline.ts, outbox: outbox.ts). */
 import type { PolicySnapshot } from '../domain/contracts/policy.js';
 import type { CaseStatus, ExceptionType, Severity } from '../domain/model.js';
-import { caseIdByKey, countRepeat, lockBusinessKey, openCaseIdByBusinessKey } from './case-reports.js';
+import { caseIdByKey, countRepeat } from './case-reports.js';
 import type { Db } from './index.js';
 import { insertEvent } from './timeline.js';
 
@@ -54,7 +54,8 @@ export interface NewCase {
   reasonCode: string | null;
   details: Record<string, unknown>;
   occurredAt: Date;
-  policy: PolicySnapshot;
+  /** The policy snapshot, or how to find it (only when a case is made: a repeat needs none). */
+  policy: PolicySnapshot | (() => Promise<PolicySnapshot>);
   /** The shift running when the case opened (see domain/shifts.ts). */
   shift?: string | null;
   /**
@@ -151,57 +152,56 @@ export type OpenOutcome =
 /**
  * Inserts the case and its `opened` event in one transaction, or answers the case the report
  * belongs to: the one with the same source + externalId, or (with `repeats.fingerprint`) the open
- * case of the same business key, counting the report on it (db/case-reports.ts). Safe under
- * concurrent duplicates.
+ * case of the same business key, counting the report on it (db/case-reports.ts). Race-free without
+ * locks: the insert yields to a concurrent one of the same key or business key (unique indexes), and
+ * the report then finds that case; a repeat is one statement on the case's row.
  */
 export async function openCase(db: Db, c: NewCase, actor: string): Promise<OpenOutcome> {
   const fingerprint = c.repeats?.fingerprint ?? null;
   const businessKey = fingerprint ? { type: c.type, line: c.line, fingerprint } : null;
-  return db.transaction(async (trx) => {
-    if (businessKey) await lockBusinessKey(trx, businessKey);
-    const existing = async (id: number, alias: boolean): Promise<OpenOutcome> => {
-      const read = async (): Promise<CaseRecord> => {
-        const row = await trx<CaseRow>('cases').where({ id }).first();
-        if (!row) throw new Error(`case ${id} vanished`);
-        return toCaseRecord(row);
-      };
-      const before = await read();
-      // A report of another type under the same key is refused by the caller, not counted.
-      if (!c.repeats || before.type !== c.type) return { created: false, repeat: false, record: before };
-      const alsoKnownAs = alias ? { source: c.source, externalId: c.externalId } : undefined;
-      if (!(await countRepeat(trx, id, alsoKnownAs)))
-        return { created: false, repeat: false, record: before };
-      return { created: false, repeat: true, record: await read() };
-    };
-    // Twice at most: a concurrent report of the same key may commit between the look-up and the insert.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const known = await caseIdByKey(trx, c.source, c.externalId);
-      if (known !== null) return existing(known, false);
-      const open = businessKey ? await openCaseIdByBusinessKey(trx, businessKey) : null;
-      if (open !== null) return existing(open, true);
-      const row = await insertCase(trx, c, fingerprint);
-      if (!row) continue;
+
+  /** The case this report belongs to, if any: counted on (reports from outside, open case), or as it is. */
+  const existing = async (): Promise<OpenOutcome | null> => {
+    let id: number | null;
+    if (c.repeats) {
+      const r = await countRepeat<CaseRow>(db, { ...c, businessKey });
+      if (r.counted) return { created: false, repeat: true, record: toCaseRecord(r.counted) };
+      id = r.caseId;
+    } else id = await caseIdByKey(db, c.source, c.externalId);
+    if (id === null) return null;
+    const row = await db<CaseRow>('cases').where({ id }).first();
+    if (!row) throw new Error(`case ${id} vanished`);
+    return { created: false, repeat: false, record: toCaseRecord(row) };
+  };
+
+  // A few rounds at most: each lost insert means another report's case now exists to be found.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const found = await existing();
+    if (found) return found;
+    const policy = typeof c.policy === 'function' ? await c.policy() : c.policy;
+    const opened = await db.transaction(async (trx) => {
+      const row = await insertCase(trx, { ...c, policy }, fingerprint);
+      if (!row) return null;
       await insertEvent(trx, {
         caseId: row.id,
         type: 'opened',
         actor,
-        data: {
-          source: c.source,
-          externalId: c.externalId,
-          type: c.type,
-          severity: c.severity,
-          line: c.line,
-        },
+        data: { source: c.source, externalId: c.externalId, type: c.type, severity: c.severity, line: c.line },
         idempotencyKey: `case-${row.id}:opened`,
       });
-      return { created: true, repeat: false, record: toCaseRecord(row) };
-    }
-    throw new Error('case conflict without an existing row');
-  });
+      return row;
+    });
+    if (opened) return { created: true, repeat: false, record: toCaseRecord(opened) };
+  }
+  throw new Error('case conflict without an existing row');
 }
 
-/** The insert itself; null when a case with the same source + externalId exists. */
-async function insertCase(trx: Db, c: NewCase, fingerprint: string | null): Promise<CaseRow | null> {
+/** The insert itself; null when a case with the same key, or an open one of the business key, exists. */
+async function insertCase(
+  trx: Db,
+  c: NewCase & { policy: PolicySnapshot },
+  fingerprint: string | null,
+): Promise<CaseRow | null> {
   // jsonb columns are inserted as JSON text, so the insert itself is not typed by CaseRow.
   const inserted = await trx('cases')
     .insert({
@@ -222,7 +222,8 @@ async function insertCase(trx: Db, c: NewCase, fingerprint: string | null): Prom
       fingerprint,
       sla_deadline: trx.raw('now() + make_interval(secs => ?)', [c.policy.resolveSlaSeconds]),
     })
-    .onConflict(['source', 'external_id'])
+    // Any conflict: the key (cases_source_external_id_unique) or the business key (cases_open_fingerprint).
+    .onConflict()
     .ignore()
     .returning<CaseRow[]>('*');
   return inserted[0] ?? null;

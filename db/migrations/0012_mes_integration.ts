@@ -41,8 +41,10 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     `alter table cases alter column last_seen_at set not null, alter column last_seen_at set default now()`,
   );
+  // One open case per business key: concurrent reports of a new problem race on this index, not on
+  // a lock. A reopened case is left out, so reopening never collides with a newer open case.
   await knex.raw(
-    `create index cases_open_fingerprint on cases (type, line, fingerprint) where fingerprint is not null and status in ${OPEN_STATUSES}`,
+    `create unique index cases_open_fingerprint on cases (type, line, fingerprint) where fingerprint is not null and status in ${OPEN_STATUSES} and reopen_count = 0`,
   );
   await knex.schema.createTable('case_reports', (t) => {
     t.text('source').notNullable();
