@@ -40,7 +40,13 @@ export interface Reported {
 const titleOf = (b: CreateCaseBody): string =>
   b.title ?? (SOPS[b.type].defaultTitle as (f: unknown, line: string) => string)(factsOf(b), b.line);
 
-export async function reportCase(deps: ReportDeps, body: CreateCaseBody, actor: Actor): Promise<Reported> {
+export async function reportCase(
+  deps: ReportDeps,
+  body: CreateCaseBody,
+  actor: Actor,
+  /** A report of a key already known is a duplicate delivery, not a repeat (MQTT). */
+  o: { duplicateKey?: boolean } = {},
+): Promise<Reported> {
   const { db, cases, logger } = deps;
   const facts = factsOf(body);
   const opened = await openCase(
@@ -59,7 +65,10 @@ export async function reportCase(deps: ReportDeps, body: CreateCaseBody, actor: 
       occurredAt: body.occurredAt ? new Date(body.occurredAt) : new Date(),
       policy: () => findPolicy(db, body.type, body.severity, body.line),
       shift: shiftAt(new Date(), deps.timeZone ?? 'UTC'),
-      repeats: { fingerprint: fingerprintOf(deps.storm ?? DEFAULT_STORM_KEYS, body.type, facts) },
+      repeats: {
+        fingerprint: fingerprintOf(deps.storm ?? DEFAULT_STORM_KEYS, body.type, facts),
+        ...(o.duplicateKey ? { countSameKey: false } : {}),
+      },
     },
     actorRef(actor),
   );

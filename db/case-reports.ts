@@ -50,7 +50,14 @@ export interface Repeat<Row> {
  */
 export async function countRepeat<Row>(
   db: Db,
-  r: { source: string; externalId: string; type: ExceptionType; businessKey: BusinessKey | null },
+  r: {
+    source: string;
+    externalId: string;
+    type: ExceptionType;
+    businessKey: BusinessKey | null;
+    /** False: a report of a key already known is a duplicate delivery, not a repeat (MQTT). */
+    countSameKey: boolean;
+  },
 ): Promise<Repeat<Row>> {
   const k = r.businessKey;
   const { rows } = await db.raw<{ rows: Array<Row & { _target: number; _counted: boolean }> }>(
@@ -66,6 +73,7 @@ export async function countRepeat<Row>(
      counted as (
        update cases set report_count = report_count + 1, last_seen_at = now(), updated_at = now()
         where id = (select id from target) and type = ? and status in (${OPEN_LIST})
+          and ((select folded from target) or ?::boolean)
        returning *),
      kept as (
        insert into case_reports (source, external_id, case_id)
@@ -86,6 +94,7 @@ export async function countRepeat<Row>(
       k?.line ?? '',
       k?.fingerprint ?? '',
       r.type,
+      r.countSameKey,
       r.source,
       r.externalId,
     ],

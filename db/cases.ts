@@ -63,7 +63,11 @@ export interface NewCase {
    * repeat — by its own key, or by its business key when `fingerprint` is set (alarm storms).
    * Absent (cases Andon opens itself): a repeat of the key only finds the case.
    */
-  repeats?: { fingerprint: string | null };
+  repeats?: {
+    fingerprint: string | null;
+    /** False: a report of a key already known is a duplicate delivery, not counted (MQTT). */
+    countSameKey?: boolean;
+  };
 }
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
@@ -164,7 +168,8 @@ export async function openCase(db: Db, c: NewCase, actor: string): Promise<OpenO
   const existing = async (): Promise<OpenOutcome | null> => {
     let id: number | null;
     if (c.repeats) {
-      const r = await countRepeat<CaseRow>(db, { ...c, businessKey });
+      const countSameKey = c.repeats.countSameKey ?? true;
+      const r = await countRepeat<CaseRow>(db, { ...c, businessKey, countSameKey });
       if (r.counted) return { created: false, repeat: true, record: toCaseRecord(r.counted) };
       id = r.caseId;
     } else id = await caseIdByKey(db, c.source, c.externalId);
@@ -186,7 +191,13 @@ export async function openCase(db: Db, c: NewCase, actor: string): Promise<OpenO
         caseId: row.id,
         type: 'opened',
         actor,
-        data: { source: c.source, externalId: c.externalId, type: c.type, severity: c.severity, line: c.line },
+        data: {
+          source: c.source,
+          externalId: c.externalId,
+          type: c.type,
+          severity: c.severity,
+          line: c.line,
+        },
         idempotencyKey: `case-${row.id}:opened`,
       });
       return row;

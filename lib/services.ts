@@ -17,7 +17,7 @@ import { createApp } from '../api/app.js';
 import { createCaseClient } from '../api/case-client.js';
 import type { WebDeps } from '../api/web/router.js';
 import { startReconciler } from '../api/reconciler.js';
-import { startMqttIntake } from '../api/mqtt/intake.js';
+import { startMqttIntake, type MqttIntake } from '../api/mqtt/intake.js';
 import { startWebhookRelay } from '../api/webhook-relay.js';
 import { ensureApiKey } from '../db/api-keys.js';
 import { createDb, migrate, type Db } from '../db/index.js';
@@ -76,6 +76,8 @@ export interface Andon {
   /** Base URL of the API, when it runs. */
   url: string | null;
   worker: Worker | null;
+  /** The MQTT intake, when ANDON_MQTT_URL is set and the API runs. */
+  mqtt: MqttIntake | null;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
       await ensureApiKey(db, { name: 'bootstrap admin', role: 'admin', plaintext: o.bootstrapAdminKey });
 
     let url: string | null = null;
+    let intake: MqttIntake | null = null;
     if (!o.linkSecret)
       o.logger.warn(
         'ANDON_LINK_SECRET is not set: action links are signed with a random key and end at restart',
@@ -157,7 +160,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
       });
       stops.push(() => relay.stop());
       if (o.mqtt) {
-        const intake = startMqttIntake(
+        intake = startMqttIntake(
           {
             db,
             cases,
@@ -167,7 +170,8 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
           },
           o.mqtt,
         );
-        stops.push(() => intake.stop());
+        const started = intake;
+        stops.push(() => started.stop());
       }
       const events = await CaseEventBus.start(o.databaseUrl, o.logger);
       stops.push(() => events.close());
@@ -247,7 +251,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
       worker = w;
     }
 
-    return { db, url, worker, stop: stopAll };
+    return { db, url, worker, mqtt: intake, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

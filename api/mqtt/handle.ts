@@ -108,7 +108,9 @@ async function report(
   if (isProblem(body)) return reject(route.source, [body]);
   const parsed = createCaseBody.safeParse(body);
   if (!parsed.success) return reject(route.source, fieldErrors(parsed.error.issues, 'payload'));
-  const { record } = await reportCase(deps, parsed.data, actorFor(route.source));
+  // QoS 1 delivers at least once (a publisher's resend after a broker restart comes as a new message):
+  // a report whose key Andon already has is that duplicate, not a repeat. Repeats come with new keys.
+  const { record } = await reportCase(deps, parsed.data, actorFor(route.source), { duplicateKey: true });
   return { ok: true, caseId: record.id };
 }
 

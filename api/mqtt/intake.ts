@@ -134,6 +134,8 @@ export function startMqttIntake(deps: IntakeDeps, o: MqttIntakeOptions): MqttInt
 
   // One message at a time (mqtt.js waits for the callback), acknowledged only after it is handled.
   client.handleMessage = (packet, callback) => {
+    // Stopping: taken by the next session instead (no PUBACK now).
+    if (stopping) return callback(new Error('the intake is stopping'));
     const done = take(packet);
     inFlight = done.catch(() => undefined);
     done.then(

@@ -90,7 +90,10 @@ export interface Harness {
     runWorker: boolean;
     runApi: boolean;
     mailer?: Mailer;
+    integrations?: IntegrationOptions;
   }): Promise<Andon>;
+  /** The MQTT intake (option `integrations.mqtt`), else null. */
+  mqtt: Andon['mqtt'];
   stop(): Promise<void>;
 }
 
@@ -319,17 +322,21 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
       });
     },
     async startAnother(o) {
+      // Its own MQTT client, if any: two intakes with one client id would take the session from each other.
+      const { mqtt: _own, ...shared } = base;
       const other = await startAndon({
-        ...base,
+        ...shared,
         temporalAddress: o.temporalAddress ?? temporalAddress,
         mailer: o.mailer ?? mailer,
         runWorker: o.runWorker,
         runApi: o.runApi,
+        ...o.integrations,
       });
       cleanups.push(() => other.stop());
       return other;
     },
     erpDocuments: (caseId) => createSimulatorErp(db).documentsForCase(caseId),
+    mqtt: andon.mqtt,
     async stop() {
       for (const c of cleanups.reverse()) {
         try {
