@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createApiKey } from '../db/api-keys.js';
+import { hashPassword } from '../lib/passwords.js';
 import { caseBody } from './helpers/bodies.js';
 import { caseApi, type CaseJson, type ProblemJson } from './helpers/cases.js';
 import { startHarness, uid, type Harness } from './helpers/harness.js';
@@ -31,6 +32,28 @@ before(async () => {
 after(async () => {
   await h?.stop();
 });
+
+/** The board as a signed-in supervisor sees it. */
+async function boardHtml(): Promise<string> {
+  const email = `${uid('sup')}@test.local`;
+  const id = await h.addPerson({ name: 'Board Viewer', email, roles: [{ role: 'supervisor' }] });
+  const password = 'a long enough board password';
+  await h
+    .db('people')
+    .where({ id })
+    .update({ password_hash: await hashPassword(password), web_role: 'supervisor' });
+  const signIn = await fetch(`${h.url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en' },
+    body: new URLSearchParams({ email, password }).toString(),
+  });
+  const cookie = /andon_session=([^;]*)/.exec(signIn.headers.get('set-cookie') ?? '')?.[1] ?? '';
+  const res = await fetch(`${h.url}/`, {
+    headers: { cookie: `andon_session=${cookie}`, 'accept-language': 'en' },
+  });
+  return res.text();
+}
 
 const post = (body: Record<string, unknown>, key = h.keys.mes) =>
   h.api<CaseRecordJson>('POST', '/api/v1/cases', { key, body });
@@ -63,9 +86,15 @@ describe('alarm storms', () => {
     assert.equal(rows.length, 1);
     const types = await c.types(id);
     assert.equal(types.filter((t) => t === 'opened').length, 1);
-    // The list shows the count too (what the board reads).
-    const listed = await h.api<{ cases: CaseRecordJson[] }>('GET', `/api/v1/cases?type=equipment_fault&line=L1`);
+    const listed = await h.api<{ cases: CaseRecordJson[] }>(
+      'GET',
+      `/api/v1/cases?type=equipment_fault&line=L1`,
+    );
     assert.equal(listed.body.cases.find((x) => x.id === id)?.reportCount, 500);
+    // And the board shows it.
+    const board = await boardHtml();
+    const row = new RegExp(`data-case="${id}"[\\s\\S]*?</tr>`).exec(board)?.[0] ?? '';
+    assert.match(row, /×500/);
   });
 
   it('counts a repeated report of the same key too, while the case is open', async () => {
@@ -81,11 +110,18 @@ describe('alarm storms', () => {
   it('folds by type, line and fingerprint only; a resolved problem that comes back is a new case', async () => {
     const equipment = { equipmentId: `PRESS-${uid('F')}`, faultCode: 'E7' };
     const a = await post(caseBody('equipment_fault', { equipment }));
-    const otherFault = await post(caseBody('equipment_fault', { equipment: { ...equipment, faultCode: 'E8' } }));
+    const otherFault = await post(
+      caseBody('equipment_fault', { equipment: { ...equipment, faultCode: 'E8' } }),
+    );
     const otherLine = await post(caseBody('equipment_fault', { equipment, line: 'L2' }));
     const otherType = await post(
       caseBody('material_shortage', {
-        material: { itemCode: equipment.equipmentId, requiredQty: 1, uom: 'pcs', neededBy: '2026-12-24T00:00:00Z' },
+        material: {
+          itemCode: equipment.equipmentId,
+          requiredQty: 1,
+          uom: 'pcs',
+          neededBy: '2026-12-24T00:00:00Z',
+        },
       }),
     );
     assert.deepEqual(
@@ -128,7 +164,10 @@ describe('the MES finds its cases by its own key', () => {
       byFolded.body.cases.map((x) => x.id),
       [first.body.id],
     );
-    const none = await h.api<{ cases: CaseRecordJson[] }>('GET', `/api/v1/cases?source=${mes2}&externalId=nope`);
+    const none = await h.api<{ cases: CaseRecordJson[] }>(
+      'GET',
+      `/api/v1/cases?source=${mes2}&externalId=nope`,
+    );
     assert.deepEqual(none.body.cases, []);
 
     const one = await h.api<CaseRecordJson>(
@@ -195,7 +234,10 @@ describe('signed requests from an MES', () => {
     assert.equal(unsigned.status, 401);
     assert.equal(unsigned.headers.get('content-type'), 'application/problem+json; charset=utf-8');
     assert.equal(unsigned.body.errors?.[0]?.field, 'X-Andon-Timestamp');
-    const forged = await send({ 'X-Andon-Timestamp': String(now), 'X-Andon-Signature': sign('wrong', now, body) });
+    const forged = await send({
+      'X-Andon-Timestamp': String(now),
+      'X-Andon-Signature': sign('wrong', now, body),
+    });
     assert.equal(forged.status, 401);
     assert.equal(forged.body.errors?.[0]?.field, 'X-Andon-Signature');
     const stale = await send({
