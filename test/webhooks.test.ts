@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { caseBody } from './helpers/bodies.js';
 import { caseApi, type CaseJson, type ProblemJson } from './helpers/cases.js';
 import { startHarness, uid, type Harness } from './helpers/harness.js';
+import { recordWorkflowHistory } from './helpers/histories.js';
 import { eventually } from './helpers/wait.js';
+import { openApiDocument } from '../api/openapi.js';
+import { webhookEvent } from '../domain/contracts/webhooks.js';
 import { WebhookReceiver, type Received } from './helpers/webhook-receiver.js';
 
 interface Endpoint {
@@ -111,6 +114,13 @@ describe('MES write-back', () => {
       EXPECTED_LOOP,
     );
     assert.ok(got.every((r) => r.signatureValid));
+    for (const r of got) {
+      const parsed = webhookEvent.safeParse(r.body);
+      assert.ok(
+        parsed.success,
+        `${r.body.type} fits the documented schema: ${JSON.stringify(parsed.error?.issues)}`,
+      );
+    }
     assert.equal(new Set(got.map((r) => r.body.id)).size, got.length, 'one event id per change');
     assert.ok(got.every((r) => r.headers['x-andon-event-id'] === r.body.id));
     assert.ok(got.every((r) => r.headers['x-andon-event'] === r.body.type));
@@ -195,6 +205,7 @@ describe('MES write-back', () => {
     // Once each: nothing arrives twice.
     const ids = receiver.taken(path).map((r) => r.body.id);
     assert.equal(new Set(ids).size, ids.length);
+    await recordWorkflowHistory(h, `webhook-${endpoint.id}-case-${id}`, 'webhook-delivery-outage');
   });
 
   it('retries answers other than 2xx, and a rotated secret signs from the next attempt on', async () => {
@@ -230,6 +241,18 @@ describe('MES write-back', () => {
 });
 
 describe('outgoing webhooks', () => {
+  it('are documented: the event schema and the request under `webhooks` in /openapi.json', () => {
+    const doc = openApiDocument() as {
+      webhooks?: { caseEvent?: { post?: { parameters: Array<{ name: string }> } } };
+      components: { schemas: Record<string, unknown> };
+    };
+    assert.ok(doc.components.schemas.WebhookEvent, 'WebhookEvent schema');
+    assert.deepEqual(
+      doc.webhooks?.caseEvent?.post?.parameters.map((p) => p.name),
+      ['X-Andon-Event', 'X-Andon-Event-Id', 'X-Andon-Delivery', 'X-Andon-Timestamp', 'X-Andon-Signature'],
+    );
+  });
+
   it('sends only the chosen event types of every source, without timeline entries', async () => {
     const path = `/hook/${uid('all')}`;
     await addEndpoint(path, { events: ['case.opened', 'case.closed'] });

@@ -17,10 +17,15 @@ import type { Harness } from './harness.js';
 export const HISTORIES_DIR = new URL('../histories/', import.meta.url);
 
 /** The version new recordings get (see above). */
-export const HISTORY_VERSION = 'v2';
+export const HISTORY_VERSION = 'v3-i12';
 
 /** Records the case's history as `<HISTORY_VERSION>-<scenario>.json`. */
 export async function recordHistory(h: Harness, caseId: number, scenario: string): Promise<void> {
+  await recordWorkflowHistory(h, `case-${caseId}`, scenario);
+}
+
+/** Records any workflow's history (e.g. a webhook delivery workflow) as `<HISTORY_VERSION>-<scenario>.json`. */
+export async function recordWorkflowHistory(h: Harness, workflowId: string, scenario: string): Promise<void> {
   if (process.env.ANDON_RECORD_HISTORIES !== '1') return;
   const cli = await ensureTemporalCli();
   const json = execFileSync(
@@ -29,7 +34,7 @@ export async function recordHistory(h: Harness, caseId: number, scenario: string
       'workflow',
       'show',
       '--workflow-id',
-      `case-${caseId}`,
+      workflowId,
       '--namespace',
       h.namespace,
       '--address',
