@@ -9,6 +9,7 @@ import { createSecretBox, type SecretBox } from '../lib/secret-box.js';
 import { erpCreate, erpStock } from './erp/activities.js';
 import type { ErpAdapter } from './erp/types.js';
 import { openLinkedCase } from './linked.js';
+import { createChatSender, type ChatSender } from './notify/chat/client.js';
 import type { Mailer } from './notify/mailer.js';
 import { pageLevel } from './notify/paging.js';
 import type { SmsSender } from './notify/sms.js';
@@ -36,12 +37,15 @@ export interface ActivityDeps {
   secrets?: SecretBox;
   /** How long one webhook POST may take (default 10 s). */
   webhookTimeoutMs?: number;
+  /** Posts chat cards to group channels; default: HTTPS to the providers' webhooks. */
+  chat?: ChatSender;
 }
 
 /** Every activity the worker registers: the case's and the webhook deliveries'. */
 export type AndonActivities = CaseActivities & WebhookActivities;
 
-export function createActivities(deps: ActivityDeps): AndonActivities {
+export function createActivities(input: ActivityDeps): AndonActivities {
+  const deps = { ...input, chat: input.chat ?? createChatSender() };
   const paging = {
     ...deps,
     now: deps.now ?? (() => new Date()),

@@ -7,6 +7,7 @@ import { openTask } from '../db/tasks.js';
 import { insertEvent } from '../db/timeline.js';
 import type { DeliverDeps } from './notify/deliver.js';
 import { sendFyi } from './notify/fyi.js';
+import { notifySubscribers } from './notify/subscribers.js';
 import type { CaseActivities } from './types.js';
 
 export type RecordActivities = Pick<
@@ -23,11 +24,13 @@ export function recordActivities(deps: DeliverDeps): RecordActivities {
     async transitionCase(input) {
       await applyTransition(db, input);
       await sendFyi(deps, input.event, input.caseId);
+      await notifySubscribers(deps, input.caseId);
     },
     async applyChange(change) {
       await applyCaseChange(db, change);
       // After the commit, and again on a retry: the FYI messages are idempotent.
       for (const e of change.events) await sendFyi(deps, e, change.caseId);
+      await notifySubscribers(deps, change.caseId);
     },
     openTask: (input) => openTask(db, input),
   };

@@ -20,6 +20,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { actionLinkRoutes } from './routes/actions.js';
 import { caseRoutes } from './routes/cases.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { notifyAdminRoutes } from './routes/notify-admin.js';
 import { devRoutes } from './routes/dev.js';
 import { peopleRoutes } from './routes/people.js';
 import { reportRoutes } from './routes/reports.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   logger: Logger;
   /** Extra readiness check (e.g. Temporal reachable); resolves true when ready. */
   temporalReady?: () => Promise<boolean>;
+  /** The ERP answers (reported by /readyz; informational: a down ERP does not stop intake). */
+  erpReady?: () => Promise<boolean>;
   /** IANA time zone of the plant (shifts, report periods). */
   timeZone?: string;
   /** In-process mail catcher (no SMTP_URL): its messages are listed at GET /api/v1/dev/mail. */
@@ -56,6 +59,8 @@ export interface AppDeps {
   storm?: StormKeys;
   /** Outgoing webhooks: plain http beyond loopback allowed, and how long one POST may take. */
   webhooks?: { allowHttp?: boolean; timeoutMs?: number };
+  /** Origins group-channel webhooks may use besides the providers' own (ANDON_CHAT_WEBHOOK_ORIGINS). */
+  chatWebhookOrigins?: readonly string[];
   /** The web UI (sign-in, board, case pages, reports); absent: API only. */
   web?: { sessionSecret: string; events?: CaseEventBus } & Pick<
     WebDeps,
@@ -126,6 +131,8 @@ export function createApp(deps: AppDeps): Express {
     if (deps.temporalReady)
       checks.temporal = (await deps.temporalReady().catch(() => false)) ? 'ok' : 'failing';
     const ready = Object.values(checks).every((v) => v === 'ok');
+    // Cases still open and their ERP steps retry until the ERP is back: reported, not gating.
+    if (deps.erpReady) checks.erp = (await deps.erpReady().catch(() => false)) ? 'ok' : 'failing';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
@@ -166,6 +173,11 @@ export function createApp(deps: AppDeps): Express {
     webhookRoutes({ db: deps.db, secrets, publicUrl, ...deps.webhooks }),
     signingRoutes({ db: deps.db, secrets }),
     mqttRoutes(deps),
+    notifyAdminRoutes({
+      db: deps.db,
+      publicUrl,
+      ...(deps.chatWebhookOrigins ? { chatWebhookOrigins: deps.chatWebhookOrigins } : {}),
+    }),
   );
 
   if (deps.web) {

@@ -35,6 +35,7 @@ import {
 } from '../domain/contracts/responses.js';
 import { idParam } from '../domain/contracts/rules.js';
 import { INTEGRATION_OPERATIONS } from './openapi-integrations.js';
+import { NOTIFY_OPERATIONS } from './openapi-notify.js';
 import { PEOPLE_OPERATIONS } from './openapi-people.js';
 import type { Answer, Operation } from './openapi-types.js';
 
@@ -77,6 +78,7 @@ const admin = (o: Omit<Operation, 'auth' | 'roles' | 'tag'>, tag = 'people'): Op
 export const API_OPERATIONS: readonly Operation[] = [
   ...PEOPLE_OPERATIONS,
   ...INTEGRATION_OPERATIONS,
+  ...NOTIFY_OPERATIONS,
   // ── cases ───────────────────────────────────────────────────────────────────────────────────
   {
     method: 'post',

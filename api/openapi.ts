@@ -127,6 +127,7 @@ export function openApiDocument(): JsonSchema {
       { name: 'people', description: 'People, rosters and sign-in accounts' },
       { name: 'catalog', description: 'Exception catalog and escalation policies' },
       { name: 'reports', description: 'KPI reports' },
+      { name: 'notifications', description: 'Group channels, stakeholder subscriptions, message templates' },
       { name: 'dev', description: 'In-process transports (only without SMTP / Twilio)' },
       { name: 'integrations', description: 'Outgoing webhooks (MES write-back), signed MES keys, MQTT' },
       { name: 'messages', description: 'Action links and Twilio webhooks, reached without an API key' },

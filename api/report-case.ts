@@ -8,6 +8,7 @@ import type { Db } from '../db/index.js';
 import { findPolicy } from '../db/policies.js';
 import { actorRef, type Actor } from '../domain/contracts/actions.js';
 import { factsOf, type CreateCaseBody } from '../domain/contracts/case.js';
+import { renderRef, type MessageRef } from '../domain/messages.js';
 import { shiftAt } from '../domain/shifts.js';
 import { DEFAULT_STORM_KEYS, fingerprintOf, type StormKeys } from '../domain/storm.js';
 import type { Logger } from '../lib/logger.js';
@@ -38,7 +39,11 @@ export interface Reported {
 
 /** The title the report gave, else the SOP's default for its facts. */
 const titleOf = (b: CreateCaseBody): string =>
-  b.title ?? (SOPS[b.type].defaultTitle as (f: unknown, line: string) => string)(factsOf(b), b.line);
+  b.title ??
+  renderRef(
+    (SOPS[b.type].defaultTitle as (f: unknown, line: string) => MessageRef)(factsOf(b), b.line),
+    'en',
+  );
 
 export async function reportCase(
   deps: ReportDeps,

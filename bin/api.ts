@@ -4,7 +4,7 @@ import { REQUIRED_ENV } from '../lib/config.js';
 import { integrationOptions } from '../lib/integrations.js';
 import { boot, onShutdown } from './common.js';
 
-const { config, logger } = boot('api', REQUIRED_ENV.api);
+const { config, logger, erpSettings } = boot('api', REQUIRED_ENV.api);
 try {
   const andon = await startAndon({
     databaseUrl: config.DATABASE_URL!,
@@ -14,10 +14,12 @@ try {
     logger,
     ...integrationOptions(config),
     runWorker: false,
+    erpSettings,
     runApi: true,
     linkTtlSeconds: config.ANDON_LINK_TTL_SECONDS,
     linkSecret: config.ANDON_LINK_SECRET!,
     ...(config.TWILIO_AUTH_TOKEN ? { twilioAuthToken: config.TWILIO_AUTH_TOKEN } : {}),
+    ...(config.ANDON_CHAT_WEBHOOK_ORIGINS ? { chatWebhookOrigins: config.ANDON_CHAT_WEBHOOK_ORIGINS } : {}),
     timeZone: config.ANDON_TIMEZONE,
     ...(config.ANDON_SESSION_SECRET ? { sessionSecret: config.ANDON_SESSION_SECRET } : {}),
 

@@ -1,12 +1,13 @@
 /** Shared start-up for the separate production processes (api, worker). */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { ErpConfigError, loadErpSettings, type ErpSettings } from '../activities/erp/settings.js';
 import { loadConfig, type Config } from '../lib/config.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 
 export function boot(
   name: string,
   required: ReadonlyArray<keyof Config>,
-): { config: Config; logger: Logger } {
+): { config: Config; logger: Logger; erpSettings: ErpSettings } {
   let config: Config;
   try {
     config = loadConfig();
@@ -21,8 +22,20 @@ export function boot(
     );
     process.exit(2);
   }
+  const erpSettings = erpSettingsOrExit(config);
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-  return { config, logger: createLogger(config.LOG_LEVEL) };
+  return { config, logger: createLogger(config.LOG_LEVEL), erpSettings };
+}
+
+/** The ERP settings, or exit 2 with the message naming each missing setting or mapping. */
+export function erpSettingsOrExit(config: Config): ErpSettings {
+  try {
+    return loadErpSettings(config);
+  } catch (err) {
+    if (!(err instanceof ErpConfigError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
 }
 
 /** Runs `stop` once on SIGINT/SIGTERM, then exits. */

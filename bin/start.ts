@@ -23,11 +23,13 @@ import { MailCatcher } from '../lib/mail-catcher.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
 import { createLogger } from '../lib/logger.js';
 import { startAndon } from '../lib/services.js';
+import { erpSettingsOrExit } from './common.js';
 import { startDevServer } from '../lib/temporal-dev-server.js';
 import { ensureTemporalCli } from '../scripts/temporal-cli.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const erpSettings = erpSettingsOrExit(config);
   const logger = createLogger(config.LOG_LEVEL);
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   const dataDir = resolve(config.ANDON_DATA_DIR);
@@ -97,11 +99,13 @@ async function main(): Promise<void> {
       sms,
       ...(devSms ? { devSms } : {}),
       ...(config.TWILIO_AUTH_TOKEN ? { twilioAuthToken: config.TWILIO_AUTH_TOKEN } : {}),
+      ...(config.ANDON_CHAT_WEBHOOK_ORIGINS ? { chatWebhookOrigins: config.ANDON_CHAT_WEBHOOK_ORIGINS } : {}),
       linkTtlSeconds: config.ANDON_LINK_TTL_SECONDS,
       ...(config.ANDON_LINK_SECRET ? { linkSecret: config.ANDON_LINK_SECRET } : {}),
       logger,
       runWorker: true,
       erpLatencyMs: config.ANDON_ERP_SIM_LATENCY_MS,
+      erpSettings,
       ...(config.ANDON_WORKFLOW_BUNDLE
         ? { workflowBundleCode: readFileSync(config.ANDON_WORKFLOW_BUNDLE, 'utf8') }
         : {}),
@@ -122,7 +126,8 @@ async function main(): Promise<void> {
 
     if (await seedDemoPlant(andon.db))
       logger.info('seeded the demo plant (people, roles, escalation policies)');
-    await seedErpSimulator(andon.db);
+    if (erpSettings.kind === 'simulator') await seedErpSimulator(andon.db);
+    else logger.info({ erp: erpSettings.kind }, 'ERP adapter configured');
     await applyPlantTimeZone(andon.db, config.ANDON_TIMEZONE, logger);
     const keys = await ensureDemoKeys(andon.db, dataDir);
     const login = await ensureDemoLogins(andon.db, dataDir);

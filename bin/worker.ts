@@ -7,7 +7,7 @@ import { REQUIRED_ENV } from '../lib/config.js';
 import { integrationOptions } from '../lib/integrations.js';
 import { boot, onShutdown } from './common.js';
 
-const { config, logger } = boot('worker', REQUIRED_ENV.worker);
+const { config, logger, erpSettings } = boot('worker', REQUIRED_ENV.worker);
 const mailer = createSmtpMailer(config.SMTP_URL!, config.ANDON_MAIL_FROM);
 const { sms, recording } = smsFromConfig(config);
 if (recording) logger.warn('Twilio is not configured (TWILIO_*): SMS are recorded in memory, not sent');
@@ -29,6 +29,7 @@ try {
     ...(config.ANDON_WORKFLOW_BUNDLE
       ? { workflowBundleCode: readFileSync(config.ANDON_WORKFLOW_BUNDLE, 'utf8') }
       : {}),
+    erpSettings,
     runApi: false,
     publicUrl: config.ANDON_PUBLIC_URL!,
   });

@@ -9,6 +9,7 @@ import * as m0005 from './migrations/0005_people_rosters.js';
 import * as m0006 from './migrations/0006_web.js';
 import * as m0007 from './migrations/0007_web_security.js';
 import * as m0012 from './migrations/0012_mes_integration.js';
+import * as m0013 from './migrations/0013_channels_subscriptions_templates.js';
 
 // Return bigint ids as JS numbers: ids stay far below 2^53 and the API serialises them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number.parseInt(v, 10));
@@ -28,6 +29,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['0006_web', m0006],
   ['0007_web_security', m0007],
   ['0012_mes_integration', m0012],
+  ['0013_channels_subscriptions_templates', m0013],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

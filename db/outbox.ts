@@ -1,5 +1,8 @@
 /** The notification outbox: one row per message, written once by its idempotency key, then sent. */
-import type { Channel, NotificationStatus } from '../domain/model.js';
+import type { Channel, ChatProvider, NotificationStatus } from '../domain/model.js';
+
+/** A person's channel, or the chat robot of a group channel. */
+export type OutboxChannel = Channel | ChatProvider;
 import type { Db } from './index.js';
 import { insertEvent } from './timeline.js';
 
@@ -30,7 +33,7 @@ export interface NotificationRecord {
 export interface OutboxRow {
   id: number;
   status: NotificationStatus;
-  channel: Channel;
+  channel: OutboxChannel;
   recipient: string;
   idempotency_key: string;
 }
@@ -62,8 +65,10 @@ interface NotificationRow {
 export interface NewNotification {
   caseId: number;
   taskId: number | null;
-  personId: number;
-  channel: Channel;
+  /** Null for a message to a group channel. */
+  personId: number | null;
+  groupChannelId?: number;
+  channel: OutboxChannel;
   recipient: string;
   template: string;
   subject: string | null;
@@ -86,6 +91,7 @@ export async function ensureNotification(db: Db, n: NewNotification): Promise<Ou
       body: n.body,
       idempotency_key: n.key,
       failover_of: n.failoverOf ?? null,
+      group_channel_id: n.groupChannelId ?? null,
     })
     .onConflict('idempotency_key')
     .ignore();

@@ -1,5 +1,6 @@
 /** Task rows: one per SOP task (or, for cases started before the SOP engine, one per page). */
 import type { DecisionOption, TaskResult } from '../domain/contracts/tasks.js';
+import type { MessageRef } from '../domain/messages.js';
 import type { JobRole, TaskStatus } from '../domain/model.js';
 import type { Db } from './index.js';
 import { insertEvent } from './timeline.js';
@@ -23,6 +24,8 @@ export interface NewTask {
   taskKey: string;
   role: JobRole;
   title: string;
+  /** The catalog message the title renders from (runs with message keys). */
+  titleRef?: MessageRef;
   options: DecisionOption[];
 }
 
@@ -32,6 +35,8 @@ interface TaskRow {
   idempotency_key: string;
   task_key: string | null;
   options: Array<{ id: string; label: string }> | null;
+  title: string | null;
+  title_ref: MessageRef | null;
 }
 
 /** Inserts the task row of an SOP step once (by key); returns its id. */
@@ -43,6 +48,7 @@ async function openTaskRow(db: Db, t: NewTask): Promise<number> {
       role: t.role,
       task_key: t.taskKey,
       title: t.title,
+      title_ref: t.titleRef ? JSON.stringify(t.titleRef) : null,
       options: JSON.stringify(t.options),
       idempotency_key: t.idempotencyKey,
     })
@@ -61,7 +67,13 @@ export async function openTask(db: Db, t: NewTask): Promise<number> {
       caseId: t.caseId,
       type: 'task_opened',
       actor: 'system',
-      data: { task: t.taskKey, role: t.role, title: t.title, options: t.options.map((o) => o.id) },
+      data: {
+        task: t.taskKey,
+        role: t.role,
+        title: t.title,
+        ...(t.titleRef ? { titleRef: t.titleRef } : {}),
+        options: t.options.map((o) => o.id),
+      },
       idempotencyKey: `${t.idempotencyKey}:opened`,
     });
     return id;
@@ -126,14 +138,26 @@ export async function openPageTask(
   return row?.id ?? null;
 }
 
-/** What a page about this task offers: its decision options and its key. */
+/** What a page about this task offers: its decision options, its key, and what it asks. */
 export async function taskForPage(
   db: Db,
   taskId: number,
-): Promise<{ options: Array<{ id: string; label: string }>; taskKey: string | null } | null> {
-  const row = await db<TaskRow>('tasks').where({ id: taskId }).first('options', 'task_key');
+): Promise<{
+  options: Array<{ id: string; label: string }>;
+  taskKey: string | null;
+  title: string | null;
+  titleRef: MessageRef | null;
+} | null> {
+  const row = await db<TaskRow>('tasks')
+    .where({ id: taskId })
+    .first('options', 'task_key', 'title', 'title_ref');
   if (!row) return null;
-  return { options: (row.options ?? []).map((o) => ({ id: o.id, label: o.label })), taskKey: row.task_key };
+  return {
+    options: (row.options ?? []).map((o) => ({ id: o.id, label: o.label })),
+    taskKey: row.task_key,
+    title: row.title,
+    titleRef: row.title_ref,
+  };
 }
 
 /** Legacy transitions: an ack acknowledges every open task; resolve, close or cancel end them all. */
@@ -151,4 +175,32 @@ export async function settleTasks(
       .whereIn('status', ['open', 'acked'])
       .update({ status: to, done_at: now });
   }
+}
+
+/** The task of a case a person would most likely be paged about now (open first, else the latest). */
+export async function currentTask(
+  db: Db,
+  caseId: number,
+): Promise<{
+  role: JobRole;
+  title: string | null;
+  titleRef: MessageRef | null;
+  options: Array<{ id: string; label: string }>;
+} | null> {
+  const row = await db('tasks')
+    .where('case_id', caseId)
+    .orderByRaw(`(status = 'open') desc, id desc`)
+    .first<(Pick<TaskRow, 'title' | 'title_ref' | 'options'> & { role: JobRole }) | undefined>(
+      'role',
+      'title',
+      'title_ref',
+      'options',
+    );
+  if (!row) return null;
+  return {
+    role: row.role,
+    title: row.title,
+    titleRef: row.title_ref,
+    options: (row.options ?? []).map((o) => ({ id: o.id, label: o.label })),
+  };
 }

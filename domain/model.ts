@@ -91,6 +91,31 @@ export type JobRole = (typeof JOB_ROLES)[number];
 export const CHANNELS = ['email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/** Chat robots a group channel posts through (DingTalk, WeCom, Feishu custom bots; Slack, Teams webhooks). */
+export const CHAT_PROVIDERS = ['dingtalk', 'wecom', 'feishu', 'slack', 'teams'] as const;
+export type ChatProvider = (typeof CHAT_PROVIDERS)[number];
+
+/** What a stakeholder subscription can hear of. */
+export const SUBSCRIPTION_EVENTS = [
+  'opened',
+  'escalated',
+  'sla_breached',
+  'acknowledged',
+  'resolved',
+  'closed',
+] as const;
+export type SubscriptionEvent = (typeof SUBSCRIPTION_EVENTS)[number];
+
+/** The timeline event each subscription event is. */
+export const SUBSCRIPTION_EVENT_TYPES: Record<SubscriptionEvent, EventType> = {
+  opened: 'opened',
+  escalated: 'escalated',
+  sla_breached: 'sla_breached',
+  acknowledged: 'acked',
+  resolved: 'resolved',
+  closed: 'closed',
+};
+
 /** Languages Andon writes messages in. */
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];

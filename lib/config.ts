@@ -75,6 +75,41 @@ const schema = z.object({
     emptyToUndefined,
     z.string().min(32, 'ANDON_SESSION_SECRET must be at least 32 characters').optional(),
   ),
+  /** Origins (scheme://host:port, comma-separated) group-channel webhooks may use besides the providers' own. */
+  ANDON_CHAT_WEBHOOK_ORIGINS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      )
+      .pipe(z.array(z.url().transform((u) => new URL(u).origin)))
+      .optional(),
+  ),
+
+  // ERP/WMS adapter (issue 11): which one, its address and credentials, the plant's mappings.
+  ANDON_ERP: z.preprocess(
+    emptyToUndefined,
+    z.enum(['simulator', 'erpnext', 'odoo', 'rest']).default('simulator'),
+  ),
+  ANDON_ERP_CONFIG: optionalString,
+  ANDON_ERP_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(100).max(600_000).default(15_000),
+  ),
+  ERPNEXT_URL: z.preprocess(emptyToUndefined, z.url('must be an http(s) URL').optional()),
+  ERPNEXT_API_KEY: optionalString,
+  ERPNEXT_API_SECRET: optionalString,
+  ODOO_URL: z.preprocess(emptyToUndefined, z.url('must be an http(s) URL').optional()),
+  ODOO_DB: optionalString,
+  ODOO_API_KEY: optionalString,
+  ODOO_USER: optionalString,
+  ODOO_PASSWORD: optionalString,
+  ODOO_PROTOCOL: z.preprocess(emptyToUndefined, z.enum(['json2', 'jsonrpc']).optional()),
+  ANDON_ERP_REST_CONFIG: optionalString,
 
   ...INTEGRATION_ENV,
 

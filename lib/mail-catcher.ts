@@ -26,6 +26,7 @@ export class MailCatcher extends EventEmitter {
   private server: SMTPServer;
   private port = 0;
   private rejections: string[] = [];
+  private held: Promise<void> | null = null;
 
   constructor() {
     super();
@@ -54,9 +55,13 @@ export class MailCatcher extends EventEmitter {
             this.messages.push(mail);
             if (this.messages.length > MAX_KEPT) this.messages.splice(0, this.messages.length - MAX_KEPT);
             this.emit('mail', mail);
-            callback();
+            // A held reply keeps the sender waiting for "250 OK" after the mail is readable.
+            return this.held;
           })
-          .catch((err: Error) => callback(err));
+          .then(
+            () => callback(),
+            (err: Error) => callback(err),
+          );
       },
     });
   }
@@ -73,6 +78,21 @@ export class MailCatcher extends EventEmitter {
   /** Answers the next `count` messages with a temporary SMTP failure (451), to rehearse outages. */
   rejectNext(count: number, message = 'temporary failure, try again later'): void {
     for (let i = 0; i < count; i++) this.rejections.push(message);
+  }
+
+  /**
+   * Holds the server's answer to every message received until `release()` is called, so a test can
+   * act on a mail while its sender still waits for the server.
+   */
+  hold(): () => void {
+    let release: () => void = () => {};
+    this.held = new Promise<void>((r) => {
+      release = () => {
+        this.held = null;
+        r();
+      };
+    });
+    return release;
   }
 
   get url(): string {

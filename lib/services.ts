@@ -8,9 +8,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createSimulatorErp } from '../activities/erp/simulator.js';
+import { createErpAdapter } from '../activities/erp/factory.js';
+import type { ErpSettings } from '../activities/erp/settings.js';
 import type { ErpAdapter } from '../activities/erp/types.js';
 import { createActivities } from '../activities/index.js';
+import type { ChatSender } from '../activities/notify/chat/client.js';
 import type { Mailer } from '../activities/notify/mailer.js';
 import type { SmsSender } from '../activities/notify/sms.js';
 import { createApp } from '../api/app.js';
@@ -50,6 +52,8 @@ export interface AndonOptions extends IntegrationOptions {
   erp?: ErpAdapter;
   /** Simulator only: delay after each write before answering (rehearses slow ERP responses). */
   erpLatencyMs?: number;
+  /** Which ERP to drive when `erp` is not given (ANDON_ERP…, validated at start-up); default the simulator. */
+  erpSettings?: ErpSettings;
   /** IANA time zone of the plant. */
   timeZone?: string;
   /** The in-process mail catcher, when no real SMTP server is configured: shown at /api/v1/dev/mail. */
@@ -67,6 +71,10 @@ export interface AndonOptions extends IntegrationOptions {
   now?: () => Date;
   /** Secret signing web sessions; without it a random one is made (sessions end at restart). */
   sessionSecret?: string;
+  /** Origins group-channel webhooks may use besides the providers' own (ANDON_CHAT_WEBHOOK_ORIGINS). */
+  chatWebhookOrigins?: readonly string[];
+  /** Posts chat cards to group channels (tests pass one with short rate-limit waits). */
+  chat?: ChatSender;
   /** Sign-in throttling, lockout and live-stream limits of the web UI (defaults in api/web/context.ts). */
   webLimits?: Pick<WebDeps, 'loginLimit' | 'lockout' | 'maxStreamsPerSession'>;
 }
@@ -123,6 +131,12 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
     // Distinct from the link key by derivation (lib/secret-box.ts), even when derived from the same secret.
     const secrets = createSecretBox(o.secretsKey ?? o.linkSecret ?? randomBytes(32).toString('base64url'));
     const webhooks = o.webhooks ?? { retry: DEFAULT_WEBHOOK_RETRY };
+    const erp =
+      o.erp ??
+      createErpAdapter(o.erpSettings ?? { kind: 'simulator' }, db, {
+        simulatorLatencyMs: o.erpLatencyMs ?? 0,
+      });
+    const erpReady = erpProbe(erp);
     const publicUrl = (): string => o.publicUrl ?? url ?? 'http://localhost:3000';
     if (o.runApi) {
       const connection = Connection.lazy({ address: o.temporalAddress });
@@ -201,7 +215,9 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         publicUrl,
         ...(o.twilioAuthToken ? { twilioAuthToken: o.twilioAuthToken } : {}),
         ...(o.timeZone ? { timeZone: o.timeZone } : {}),
+        ...(o.chatWebhookOrigins ? { chatWebhookOrigins: o.chatWebhookOrigins } : {}),
         temporalReady,
+        ...(erpReady ? { erpReady } : {}),
       });
       const server = await new Promise<Server>((resolve, reject) => {
         const srv = app.listen(o.port ?? 0, o.host ?? '127.0.0.1', (err?: Error) =>
@@ -231,7 +247,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         activities: createActivities({
           db,
           mailer: o.mailer,
-          erp: o.erp ?? createSimulatorErp(db, { latencyAfterWriteMs: o.erpLatencyMs ?? 0 }),
+          erp,
           publicUrl: publicUrl(),
           logger: o.logger,
           sms,
@@ -240,6 +256,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
           ...(o.timeZone ? { timeZone: o.timeZone } : {}),
           secrets,
           webhookTimeoutMs: webhooks.retry.attemptTimeoutMs,
+          ...(o.chat ? { chat: o.chat } : {}),
         }),
         ...(o.workflowBundleCode ? { workflowBundleCode: o.workflowBundleCode } : {}),
       });
@@ -256,4 +273,25 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
     await stopAll();
     throw err;
   }
+}
+
+/** /readyz's ERP check: the adapter's ping within 3 s, remembered for 5 s so probes do not load the ERP. */
+function erpProbe(erp: ErpAdapter): (() => Promise<boolean>) | null {
+  if (!erp.ping) return null;
+  const ping = erp.ping.bind(erp);
+  let last: { at: number; ok: Promise<boolean> } | null = null;
+  return () => {
+    if (last && Date.now() - last.at < 5000) return last.ok;
+    const ok = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 3000);
+      ping()
+        .then(
+          () => resolve(true),
+          () => resolve(false),
+        )
+        .finally(() => clearTimeout(timer));
+    });
+    last = { at: Date.now(), ok };
+    return ok;
+  };
 }

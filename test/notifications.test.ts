@@ -516,6 +516,34 @@ describe('action links and the mobile page', () => {
   });
 });
 
+describe('acting from a message before its page has returned', () => {
+  it('waits for the page in flight and acknowledges, instead of refusing the person it paged', async () => {
+    const p = await plant('RC1', { channels: ['email'] });
+    const release = h.mail.hold();
+    try {
+      const id = await orderDelay('RC1');
+      const mail = await h.mail.waitFor((m) => m.to.includes(p.plannerEmail) && m.subject.includes(`#${id}`));
+      // The page activity is still waiting for the mail server, so the workflow does not know yet
+      // whom it paged: the person's ack must wait for it, not be refused.
+      const acting = fetch(`${h.url}/a/${linkIn(mail.text)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'action=ack',
+      });
+      await eventually(async () => {
+        const history = await h.temporal.workflow.getHandle(`case-${id}`).fetchHistory();
+        return (history.events ?? []).some((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+      }, 'the workflow to accept the ack while the page is in flight');
+      release();
+      const res = await acting;
+      assert.equal(res.status, 200, await res.text());
+      assert.equal((await c.get(id)).status, 'acknowledged');
+    } finally {
+      release();
+    }
+  });
+});
+
 describe('FYI', () => {
   it('tells the earlier level when the escalated person acknowledges', async () => {
     const p = await plant('FY1', { channels: ['email'], ackTimeoutSeconds: 1 });

@@ -1,18 +1,34 @@
 /** ERP/WMS system actions of the SOPs, through whichever adapter is configured. */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/index.js';
 import { insertEvent } from '../../db/timeline.js';
 import type { ErpCreateInput } from '../types.js';
+import { withDeadline } from './deadline.js';
 import { ErpError, type DocRef, type ErpAdapter, type ErpDocument, type StockLevel } from './types.js';
 
-/** Turns an ERP refusal into a failure Temporal will not retry (the SOP hands the step to a person). */
+/**
+ * Runs an adapter call within this activity attempt's time (so no call outlives the attempt and
+ * races its retry), and turns an ERP refusal into a failure Temporal will not retry (the SOP hands
+ * the step to a person).
+ */
 async function calling<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return await fn();
+    return await withDeadline(attemptDeadline(), fn);
   } catch (err) {
     if (err instanceof ErpError && !err.retryable)
       throw ApplicationFailure.nonRetryable(err.message, 'ErpRejected');
     throw err;
+  }
+}
+
+/** When this attempt's start-to-close timeout ends, less a second to report; far off outside an activity. */
+function attemptDeadline(): number {
+  try {
+    const info = Context.current().info;
+    return Date.now() + info.startToCloseTimeoutMs - 1000;
+  } catch {
+    return Date.now() + 3_600_000;
   }
 }
 
@@ -31,7 +47,13 @@ export async function erpCreate(db: Db, erp: ErpAdapter, input: ErpCreateInput):
     caseId: input.caseId,
     type: 'erp_document',
     actor: `erp:${erp.name}`,
-    data: { step: input.step, docType: doc.docType, docId: doc.docId, status: doc.status },
+    data: {
+      step: input.step,
+      docType: doc.docType,
+      docId: doc.docId,
+      status: doc.status,
+      ...(doc.url ? { url: doc.url } : {}),
+    },
     idempotencyKey: `${input.stepKey}:document`,
   });
   return doc;

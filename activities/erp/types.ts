@@ -1,8 +1,9 @@
 /**
- * One interface to the plant's ERP/WMS. Adapters: the Postgres-backed simulator (default), and
- * later ERPNext and Odoo. Neither real ERP has idempotency keys, so every document is stamped with
- * the case reference and the SOP step key, and an adapter searches for that stamp before it creates:
- * a retried call returns the document made the first time instead of making a second one.
+ * One interface to the plant's ERP/WMS. Adapters: the Postgres-backed simulator (default),
+ * ERPNext (`erpnext/`), Odoo over JSON-2 or JSON-RPC (`odoo/`) and a generic REST mapping
+ * (`rest/`), chosen by `factory.ts`. Neither real ERP has idempotency keys, so every document is
+ * stamped with the case reference and the SOP step key, and an adapter searches for that stamp
+ * before it creates: a retried call returns the document made the first time instead of a second.
  */
 
 /** Which case and which SOP step a document belongs to. `stepKey` is globally unique (it includes the case's workflow id). */
@@ -36,6 +37,8 @@ export interface ErpDocument {
   status: string;
   data: Record<string, unknown>;
   createdAt: string;
+  /** Where a person opens the document in the ERP's own UI (real ERPs; the simulator has none). */
+  url?: string;
 }
 
 export interface StockLevel {
@@ -115,4 +118,6 @@ export interface ErpAdapter {
   }): Promise<ErpDocument>;
   /** Every document stamped with this case, oldest first. */
   documentsForCase(caseId: number): Promise<ErpDocument[]>;
+  /** Resolves when the ERP answers an authenticated read (for /readyz); makes no document. */
+  ping?(): Promise<void>;
 }

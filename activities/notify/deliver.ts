@@ -1,11 +1,13 @@
 /**
- * Sending outbox rows: one row through its transport, classifying what failed as permanent or
- * transient, and failing over to the person's other channel when a channel failed for good — one
- * implementation for pages and FYI messages.
+ * Sending outbox rows: one row through its transport (mail, SMS, a group channel's chat robot),
+ * classifying what failed as permanent or transient, and failing over to the person's other channel
+ * when a channel failed for good — one implementation for pages and FYI messages.
  */
 import type { Db } from '../../db/index.js';
 import { ensureNotification, markAttemptFailed, markSent, type OutboxRow } from '../../db/outbox.js';
-import type { Channel } from '../../domain/model.js';
+import type { Channel, ChatProvider } from '../../domain/model.js';
+import { ChatSendError } from './chat/card.js';
+import type { ChatSender } from './chat/client.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Mailer } from './mailer.js';
 import type { Rendered } from './render.js';
@@ -15,6 +17,8 @@ export interface DeliverDeps {
   db: Db;
   mailer: Mailer;
   sms: SmsSender;
+  /** Posts chat cards to group channels. */
+  chat: ChatSender;
   publicUrl: string;
   logger: Logger;
 }
@@ -41,7 +45,7 @@ export async function deliverRow(
   row: OutboxRow,
   content: Rendered,
   lastAttempt: boolean,
-): Promise<{ outcome: Delivery; error?: string }> {
+): Promise<{ outcome: Delivery; error?: string; retryAfterMs?: number }> {
   if (row.status === 'sent' || row.status === 'delivered' || row.status === 'failed')
     return { outcome: row.status };
   let provider: { providerId: string; providerStatus: string | null };
@@ -56,7 +60,12 @@ export async function deliverRow(
     );
     const failed = permanent || lastAttempt;
     await markAttemptFailed(deps.db, row.id, message, failed);
-    return { outcome: failed ? 'failed' : 'retry', error: `${row.channel} to ${row.recipient}: ${message}` };
+    const wait = err instanceof ChatSendError && err.retryAfterMs !== null ? err.retryAfterMs : undefined;
+    return {
+      outcome: failed ? 'failed' : 'retry',
+      error: `${row.channel} to ${row.recipient}: ${message}`,
+      ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+    };
   }
   // Outside the try: a database error here is not a failed send (the retry may send it again).
   await markSent(deps.db, row.id, provider);
@@ -68,6 +77,10 @@ async function send(
   row: OutboxRow,
   content: Rendered,
 ): Promise<{ providerId: string; providerStatus: string | null }> {
+  if (content.chat) {
+    const r = await deps.chat(content.chat.target, content.chat.card);
+    return { providerId: r.providerId ?? `${row.channel}:${row.id}`, providerStatus: null };
+  }
   if (row.channel === 'email') {
     const { providerId } = await deps.mailer.send({
       to: row.recipient,
@@ -164,4 +177,53 @@ async function sendOnce(
     ...(failoverOf !== undefined ? { failoverOf } : {}),
   });
   return { ...(await deliverRow(deps, row, content, lastAttempt)), rowId: row.id };
+}
+
+/** A group channel reached (or not) with one message. */
+export interface GroupOutcome {
+  groupChannelId: number;
+  name: string;
+  channel: ChatProvider;
+  to: string;
+  status: 'sent' | 'delivered' | 'failed';
+}
+
+/** One message to a group channel, written once by its key and sent (see `deliverRow`). */
+export async function deliverToGroup(
+  deps: DeliverDeps,
+  m: {
+    caseId: number;
+    taskId: number | null;
+    template: string;
+    group: { id: number; name: string; provider: ChatProvider };
+    key: string;
+    content: Rendered;
+  },
+  lastAttempt: boolean,
+): Promise<{ outcome: Delivery; error?: string; retryAfterMs?: number; result?: GroupOutcome }> {
+  const to = `group:${m.group.name}`;
+  const row = await ensureNotification(deps.db, {
+    caseId: m.caseId,
+    taskId: m.taskId,
+    personId: null,
+    groupChannelId: m.group.id,
+    channel: m.group.provider,
+    recipient: to,
+    template: m.template,
+    subject: m.content.subject,
+    body: m.content.text,
+    key: m.key,
+  });
+  const r = await deliverRow(deps, row, m.content, lastAttempt);
+  if (r.outcome === 'retry') return r;
+  return {
+    ...r,
+    result: {
+      groupChannelId: m.group.id,
+      name: m.group.name,
+      channel: m.group.provider,
+      to,
+      status: r.outcome,
+    },
+  };
 }

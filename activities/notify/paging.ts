@@ -4,6 +4,7 @@
  * only what has not gone out yet, and the timeline events are written once.
  */
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { getCase, raiseEscalationLevel } from '../../db/cases.js';
 import type { Db } from '../../db/index.js';
 import type { Contact } from '../../db/people.js';
@@ -12,9 +13,23 @@ import { insertEvent } from '../../db/timeline.js';
 import type { Channel } from '../../domain/model.js';
 import type { LinkSigner } from '../../lib/links.js';
 import type { PageLevelInput, PageLevelResult } from '../types.js';
-import { deliverWithFailover, type DeliverDeps, type Outcome } from './deliver.js';
+import { deliverWithFailover, type DeliverDeps, type GroupOutcome, type Outcome } from './deliver.js';
+import { pageGroups } from './group-page.js';
+import { notifySubscribers } from './subscribers.js';
 import { findRecipients } from './recipients.js';
-import { asLocale, pageMessage, type Rendered } from './render.js';
+import {
+  asLocale,
+  caseUrlOf,
+  loadTemplates,
+  pageView,
+  renderMail,
+  renderSms,
+  type PageFacts,
+  type Rendered,
+} from './render.js';
+
+/** The longest wait a rate limit may put between two tries of a page (the ladder goes on meanwhile). */
+const MAX_ADVISED_WAIT_MS = 10 * 60_000;
 
 export interface PagingDeps extends DeliverDeps {
   /** The clock rosters are read with. */
@@ -64,36 +79,68 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
   await raiseEscalationLevel(db, caseId, level.level);
 
   const task = taskId !== null ? await taskForPage(db, taskId) : null;
-  const options = task?.options ?? [];
   const taskKey = input.taskKey ?? task?.taskKey ?? '';
   const template = input.reason === 'opened' ? 'task_assigned' : `task_${input.reason}`;
+  const templates = await loadTemplates(db);
+  const link = (personId: number, nKey: string): string | null =>
+    deps.links
+      ? `${deps.publicUrl}/a/${deps.links.sign({ p: personId, c: caseId, t: taskKey }, { nonce: deps.links.nonce(nKey) })}`
+      : null;
+  const facts = (recipientName: string, actionUrl: string | null): PageFacts => ({
+    caseId,
+    type: caseRow.type,
+    severity: caseRow.severity,
+    line: caseRow.line,
+    station: caseRow.station,
+    title: caseRow.title,
+    details: caseRow.details,
+    openedAt: caseRow.openedAt,
+    caseUrl: caseUrlOf(deps.publicUrl, caseId),
+    role: level.targetRole,
+    level: level.level,
+    escalated: level.level > 0,
+    reason: input.reason,
+    ask: input.taskTitle ?? task?.title ?? null,
+    askRef: task?.titleRef ?? null,
+    ackDeadline: input.ackDeadline,
+    recipientName,
+    actionUrl,
+    options: task?.options ?? [],
+    people: people.map((p) => p.name),
+  });
+  const render = (person: Contact, channel: Channel, nKey: string): Rendered => {
+    const locale = asLocale(person.locale);
+    const f = facts(person.name, link(person.id, nKey));
+    const view = pageView(locale, f);
+    return channel === 'email'
+      ? renderMail(templates['page.mail'][locale], view, locale, f.actionUrl)
+      : renderSms(templates['page.sms'][locale], view);
+  };
 
-  const render = (person: Contact, channel: Channel, nKey: string): Rendered =>
-    pageMessage(asLocale(person.locale), channel, {
-      caseId,
-      type: caseRow.type,
-      severity: caseRow.severity,
-      line: caseRow.line,
-      station: caseRow.station,
-      title: caseRow.title,
-      openedAt: caseRow.openedAt,
-      role: level.targetRole,
-      level: level.level,
-      escalated: level.level > 0,
-      reason: input.reason,
-      ask: input.taskTitle ?? null,
-      ackDeadline: input.ackDeadline,
-      caseUrl: `${deps.publicUrl}/api/v1/cases/${caseId}`,
-      recipientName: person.name,
-      actionUrl: deps.links
-        ? `${deps.publicUrl}/a/${deps.links.sign({ p: person.id, c: caseId, t: taskKey }, { nonce: deps.links.nonce(nKey) })}`
-        : null,
-      options,
-    });
-
-  const outcomes: Outcome[] = [];
+  const outcomes: Array<Outcome | GroupOutcome> = [];
   const errors: string[] = [];
-  for (const r of recipients) {
+  let retryAfterMs: number | undefined;
+
+  // Group channels first: when one fails for good, the people it was for get their own channels.
+  const groups = await pageGroups(deps, {
+    caseId,
+    taskId,
+    template,
+    key,
+    groupIds: level.groupChannelIds ?? [],
+    people,
+    templates,
+    facts,
+    link,
+    lastAttempt,
+  });
+  outcomes.push(...groups.outcomes);
+  errors.push(...groups.errors);
+  if (groups.retryAfterMs !== undefined) retryAfterMs = groups.retryAfterMs;
+  // A level paged through groups only reaches people on their own channels when a group failed.
+  const personal = level.channels.length > 0 ? recipients : groups.failedOver ? recipients : [];
+
+  for (const r of personal) {
     const sent = await deliverWithFailover(
       deps,
       {
@@ -103,7 +150,10 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
         person: r.person,
         channel: r.channel,
         to: r.address,
-        key: `${key}:${r.person.id}:${r.channel}`,
+        key:
+          level.channels.length > 0
+            ? `${key}:${r.person.id}:${r.channel}`
+            : `${key}:${r.person.id}:${r.channel}:group-failover`,
         render: (channel, nKey) => render(r.person, channel, nKey),
         // No failover onto a channel this page uses for the person anyway.
         failover: !recipients.some((x) => x.person.id === r.person.id && x.channel !== r.channel),
@@ -113,8 +163,18 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
     outcomes.push(...sent.outcomes);
     errors.push(...sent.errors);
   }
-  // Let Temporal retry with backoff; messages already sent are not sent again.
-  if (errors.length > 0) throw new Error(`could not send ${errors.length} message(s): ${errors.join('; ')}`);
+  // Let Temporal retry with backoff (after the wait a rate limit advised); messages already sent
+  // are not sent again.
+  if (errors.length > 0) {
+    const message = `could not send ${errors.length} message(s): ${errors.join('; ')}`;
+    if (retryAfterMs !== undefined)
+      throw ApplicationFailure.create({
+        message,
+        type: 'RateLimited',
+        nextRetryDelay: Math.min(retryAfterMs, MAX_ADVISED_WAIT_MS),
+      });
+    throw new Error(message);
+  }
 
   const sent = outcomes.filter((o) => o.status === 'sent' || o.status === 'delivered').length;
   const failed = outcomes.filter((o) => o.status === 'failed').length;
@@ -145,6 +205,8 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
       idempotencyKey: `${key}:notified`,
     });
   }
+  // Subscribers of `escalated` (and of anything recorded before this page) hear of it now.
+  await notifySubscribers(deps, caseId);
   return {
     sent,
     failed,

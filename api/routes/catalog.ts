@@ -3,12 +3,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import { getExceptionType, listExceptionTypes, saveExceptionType } from '../../db/catalog.js';
+import { missingGroupChannels } from '../../db/group-channels.js';
 import { deletePolicy, getPolicy, listPolicies, scopePolicyId, upsertPolicy } from '../../db/policies.js';
 import { exceptionTypeBody, policyBody } from '../../domain/contracts/policy.js';
 import { idParam } from '../../domain/contracts/rules.js';
 import { EXCEPTION_TYPES } from '../../domain/model.js';
 import { requireRole } from '../auth.js';
-import { HttpProblem, notFound, parse } from '../problem.js';
+import { HttpProblem, invalid, notFound, parse } from '../problem.js';
 
 const codeParams = z.object({
   code: z.enum(EXCEPTION_TYPES, { message: `must be one of ${EXCEPTION_TYPES.join(', ')}` }),
@@ -57,6 +58,16 @@ export function catalogRoutes({ db }: { db: Db }): Router {
   /** Creates the policy of a (type, severity, line) scope, or replaces the one that scope has. */
   r.post('/policies', requireRole('admin'), async (req, res) => {
     const b = parse(policyBody, req.body ?? {}, 'body');
+    const unknown = await Promise.all(
+      b.ladder.map(async (l, i) => ({ i, missing: await missingGroupChannels(db, l.groupChannelIds ?? []) })),
+    );
+    const errors = unknown
+      .filter((u) => u.missing.length > 0)
+      .map((u) => ({
+        field: `ladder.${u.i}.groupChannelIds`,
+        message: `no group channel ${u.missing.join(', ')}`,
+      }));
+    if (errors.length > 0) throw invalid(errors);
     const existed = (await scopePolicyId(db, b)) !== null;
     const id = await upsertPolicy(db, b);
     res

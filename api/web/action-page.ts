@@ -7,9 +7,11 @@ import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import type { CaseRecord } from '../../db/cases.js';
 import type { DecisionOption } from '../../domain/contracts/tasks.js';
+import { fieldLabel, optionLabel, textFor } from '../../domain/messages.js';
 import { EXCEPTION_TYPE_LABELS, type Locale } from '../../domain/model.js';
 import { escapeHtml } from '../../lib/html.js';
 import type { CaseState, TaskView } from '../../workflows/case/messages.js';
+import { caseTitle } from '../../workflows/sop/index.js';
 import { t } from './i18n.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;padding:1rem;max-width:36rem;line-height:1.4;font-size:17px}
@@ -71,7 +73,7 @@ export function sendNotice(
 
 export const answerable = (x: TaskView): boolean => x.status === 'open' || x.status === 'acked';
 
-function optionForm(token: string, o: DecisionOption): string {
+function optionForm(token: string, o: DecisionOption, l: Locale): string {
   const fields = (o.fields ?? [])
     .map((f) => {
       const type =
@@ -83,10 +85,10 @@ function optionForm(token: string, o: DecisionOption): string {
               ? 'number'
               : 'text';
       const id = escapeHtml(`f_${o.id}_${f.name}`);
-      return `<label for="${id}">${escapeHtml(f.label)}</label><input id="${id}" name="f_${escapeHtml(f.name)}" type="${type}" required${type === 'number' ? ' step="any"' : ''}>`;
+      return `<label for="${id}">${escapeHtml(fieldLabel(f, l))}</label><input id="${id}" name="f_${escapeHtml(f.name)}" type="${type}" required${type === 'number' ? ' step="any"' : ''}>`;
     })
     .join('');
-  return `<form method="post" action="/a/${escapeHtml(token)}"><input type="hidden" name="action" value="decide"><input type="hidden" name="option" value="${escapeHtml(o.id)}">${fields}<button type="submit">${escapeHtml(o.label)}</button></form>`;
+  return `<form method="post" action="/a/${escapeHtml(token)}"><input type="hidden" name="action" value="decide"><input type="hidden" name="option" value="${escapeHtml(o.id)}">${fields}<button type="submit">${escapeHtml(optionLabel(o, l))}</button></form>`;
 }
 
 export interface ActionPageView {
@@ -122,7 +124,7 @@ export function renderActionPage(v: ActionPageView): string {
       );
     if (task && answerable(task) && task.options.length > 0) {
       forms.push(`<h2>${escapeHtml(t(l, 'linkDecide'))}</h2>`);
-      for (const o of task.options) forms.push(optionForm(token, o));
+      for (const o of task.options) forms.push(optionForm(token, o, l));
     }
     forms.push(
       `<form method="post" action="${action}"><input type="hidden" name="action" value="resolve"><label for="resolution">${escapeHtml(t(l, 'linkResolution'))}</label><textarea id="resolution" name="resolution" rows="3" maxlength="4000" required></textarea><label for="rootCause">${escapeHtml(t(l, 'linkRootCause'))}</label><input id="rootCause" name="rootCause" type="text" maxlength="4000"><button type="submit">${escapeHtml(t(l, 'linkResolve'))}</button></form>`,
@@ -131,12 +133,12 @@ export function renderActionPage(v: ActionPageView): string {
   const deadline = task?.ackDeadline ?? null;
   const when = (iso: string): string => new Date(iso).toLocaleString(l, { timeZone: v.timeZone });
   const rows: Array<[string, string]> = [
-    [t(l, 'linkWhat'), `${EXCEPTION_TYPE_LABELS[record.type][l]} — ${record.title}`],
+    [t(l, 'linkWhat'), `${EXCEPTION_TYPE_LABELS[record.type][l]} — ${caseTitle(record, l)}`],
     [t(l, 'linkWhere'), where],
     [t(l, 'linkSince'), when(record.openedAt)],
     [t(l, 'status'), record.status],
   ];
-  if (task) rows.push([t(l, 'linkAsked'), task.title]);
+  if (task) rows.push([t(l, 'linkAsked'), textFor(task.titleRef, task.title, l)]);
   if (deadline) rows.push([t(l, 'linkDeadline'), when(deadline)]);
   const message =
     caseActive && !v.assigned

@@ -1,7 +1,7 @@
 /** Escalation policies, ladders and SOP parameters: what an admin configures and a case snapshots. */
 import { z } from 'zod';
 import { CHANNELS, EXCEPTION_TYPES, JOB_ROLES, SEVERITIES } from '../model.js';
-import { line, note, seconds } from './rules.js';
+import { idValue, line, note, seconds } from './rules.js';
 
 export const jobRole = z.enum(JOB_ROLES, { message: `must be one of ${JOB_ROLES.join(', ')}` });
 export const channel = z.enum(CHANNELS, { message: `must be one of ${CHANNELS.join(', ')}` });
@@ -10,18 +10,31 @@ export const exceptionType = z.enum(EXCEPTION_TYPES, {
 });
 export const severity = z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` });
 
-/** One rung of a ladder as an admin writes it (its level is its position). */
-export const ladderLevelBody = z.strictObject({
+const ladderLevelFields = z.strictObject({
   targetRole: jobRole,
-  channels: z
-    .array(channel)
-    .min(1, 'at least one channel')
-    .refine((c) => new Set(c).size === c.length, 'channels must not repeat'),
+  channels: z.array(channel).refine((c) => new Set(c).size === c.length, 'channels must not repeat'),
+  /** Group channels (chat robots) the level is posted to, besides or instead of each person's channels. */
+  groupChannelIds: z
+    .array(idValue('group channel'))
+    .max(10, 'at most 10 group channels')
+    .refine((c) => new Set(c).size === c.length, 'group channels must not repeat')
+    .optional(),
   ackTimeoutSeconds: seconds(1, 7 * 24 * 3600),
 });
 
+/** One rung of a ladder as an admin writes it (its level is its position). */
+export const ladderLevelBody = ladderLevelFields.refine(
+  (l) => l.channels.length > 0 || (Array.isArray(l.groupChannelIds) && l.groupChannelIds.length > 0),
+  {
+    message: 'at least one channel (or a group channel)',
+    path: ['channels'],
+    // Checked even when other fields of the level are wrong, so every problem is named at once.
+    when: (p) => Array.isArray((p.value as { channels?: unknown } | null)?.channels),
+  },
+);
+
 /** One rung of a ladder as a case carries it. */
-export const ladderLevel = ladderLevelBody.extend({ level: z.number().int().min(0) });
+export const ladderLevel = ladderLevelFields.extend({ level: z.number().int().min(0) });
 export type LadderLevel = z.infer<typeof ladderLevel>;
 
 /** SOP parameters: data in the catalog (`exception_types.sop_params`), snapshotted when a case opens. */

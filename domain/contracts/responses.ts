@@ -4,7 +4,15 @@
  * their own answers with them (a test checks real answers against them).
  */
 import { z } from 'zod';
-import { CASE_STATUSES, EVENT_TYPES, LOCALES, OVERRIDE_KINDS } from '../model.js';
+import {
+  CASE_STATUSES,
+  CHAT_PROVIDERS,
+  EVENT_TYPES,
+  LOCALES,
+  OVERRIDE_KINDS,
+  SUBSCRIPTION_EVENTS,
+} from '../model.js';
+import { TEMPLATE_KEYS } from '../templates.js';
 import { channel, exceptionType, jobRole, ladderLevel, severity, sopParams } from './policy.js';
 import { decisionOption, taskResult } from './tasks.js';
 
@@ -71,10 +79,19 @@ export const caseRecordResponse = z.object({
 });
 
 /** A task of the running case, as its workflow reports it. */
+/** A catalog message (domain/messages.ts): render it with `render(key, params, locale)`. */
+export const messageRefResponse = z.object({
+  key: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
 export const taskViewResponse = z.object({
   key: z.string(),
   role: jobRole,
-  title: z.string(),
+  title: z.string().describe('in English'),
+  titleRef: messageRefResponse
+    .optional()
+    .describe('the title as a catalog message (cases since message keys)'),
   status: z.enum(['open', 'acked', 'done', 'cancelled']),
   level: z.number().int(),
   assignees: z.array(z.object({ personId: z.number().int(), name: z.string() })),
@@ -317,4 +334,62 @@ export const healthResponse = z.object({ status: z.literal('ok') });
 export const readyResponse = z.object({
   status: z.enum(['ready', 'not ready']),
   checks: z.record(z.string(), z.enum(['ok', 'failing'])),
+});
+
+// ── notification configuration (group channels, subscriptions, templates) ────────────────────
+export const groupChannelResponse = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  provider: z.enum(CHAT_PROVIDERS),
+  webhookUrl: z.string().describe('masked: the token is cut to its first characters'),
+  signed: z.boolean().describe('a signing secret is stored (never shown)'),
+  locale: z.enum(LOCALES),
+  active: z.boolean(),
+  createdAt: instant,
+  updatedAt: instant,
+});
+export const groupChannelsResponse = z.object({ groupChannels: z.array(groupChannelResponse) });
+
+export const subscriptionResponse = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  target: z.union([
+    z.object({ kind: z.literal('person'), personId: z.number().int() }),
+    z.object({ kind: z.literal('role'), role: jobRole, line: z.string().nullable() }),
+    z.object({ kind: z.literal('group'), groupChannelId: z.number().int() }),
+  ]),
+  events: z.array(z.enum(SUBSCRIPTION_EVENTS)),
+  types: z.array(exceptionType),
+  lines: z.array(z.string()),
+  severities: z.array(severity),
+  active: z.boolean(),
+  createdAt: instant,
+});
+export const subscriptionsResponse = z.object({ subscriptions: z.array(subscriptionResponse) });
+
+export const messageTemplateResponse = z.object({
+  key: z.enum(TEMPLATE_KEYS),
+  locale: z.enum(LOCALES),
+  subject: z.string().nullable(),
+  body: z.string().describe('a Mustache template: {{placeholder}}, {{#section}}…{{/section}}'),
+  customised: z.boolean(),
+  updatedAt: instant,
+});
+export const messageTemplatesResponse = z.object({ templates: z.array(messageTemplateResponse) });
+
+export const templatePreviewResponse = z.object({
+  key: z.enum(TEMPLATE_KEYS),
+  locale: z.enum(LOCALES),
+  subject: z.string().nullable().optional(),
+  text: z.string().optional(),
+  html: z.string().nullable().optional(),
+  card: z
+    .object({
+      title: z.string(),
+      lines: z.array(z.string()),
+      buttons: z.array(z.object({ label: z.string(), url: z.string() })),
+      tone: z.enum(['alert', 'info']),
+    })
+    .optional()
+    .describe('chat templates: the card every provider renders in its own shape'),
 });

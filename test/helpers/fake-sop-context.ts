@@ -9,6 +9,7 @@ import type { ErpCreateRequest } from '../../activities/types.js';
 import type { FactsByType } from '../../domain/contracts/case.js';
 import { DEFAULT_SOP_PARAMS, type SopParams } from '../../domain/contracts/policy.js';
 import type { TaskResult } from '../../domain/contracts/tasks.js';
+import { renderRef, type MessageRef } from '../../domain/messages.js';
 import type { ExceptionType } from '../../domain/model.js';
 import type { LinkedCaseRequest, SopContext, SopOutcome, TaskSpec } from '../../workflows/sop/context.js';
 import { SOPS } from '../../workflows/sop/index.js';
@@ -50,12 +51,16 @@ export type SopCall =
   | { kind: 'eta'; key: string; eta: string; at: string }
   | { kind: 'linked'; step: string; request: LinkedCaseRequest; caseId: number };
 
+/** A task as the SOP asked it, with its title rendered in English (and the message it came from). */
+export type AskedTask = Omit<TaskSpec, 'title'> & { title: string; titleRef: MessageRef };
+
 export interface SopRun {
-  outcome: SopOutcome;
+  /** What the SOP returned, its resolution rendered in English. */
+  outcome: { resolve: boolean; resolution?: string };
   calls: SopCall[];
   steps: string[];
   erp: Array<{ step: string; request: ErpCreateRequest; docId: string }>;
-  tasks: TaskSpec[];
+  tasks: AskedTask[];
   linked: Array<{ step: string; request: LinkedCaseRequest; caseId: number }>;
   /** Virtual minutes from the opening to the end of the procedure. */
   minutes: number;
@@ -195,14 +200,22 @@ export async function runSop<T extends ExceptionType>(script: SopScript<T>): Pro
     }
   }
   if (failure) throw failure.error;
+  const { resolution, ...rest } = outcome!;
   return {
-    outcome: outcome!,
+    outcome: {
+      ...rest,
+      ...(resolution !== undefined
+        ? { resolution: typeof resolution === 'string' ? resolution : renderRef(resolution, 'en') }
+        : {}),
+    },
     calls,
     steps: calls.flatMap((c) => (c.kind === 'step' ? [c.name] : [])),
     erp: calls.flatMap((c) =>
       c.kind === 'erp' ? [{ step: c.step, request: c.request, docId: c.docId }] : [],
     ),
-    tasks: calls.flatMap((c) => (c.kind === 'task' ? [c.spec] : [])),
+    tasks: calls.flatMap((c) =>
+      c.kind === 'task' ? [{ ...c.spec, title: renderRef(c.spec.title, 'en'), titleRef: c.spec.title }] : [],
+    ),
     linked: calls.flatMap((c) =>
       c.kind === 'linked' ? [{ step: c.step, request: c.request, caseId: c.caseId }] : [],
     ),

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
+import type { ChatSender } from '../../activities/notify/chat/client.js';
 import { createSmtpMailer, type Mailer } from '../../activities/notify/mailer.js';
 import { createTwilioSms } from '../../activities/notify/sms.js';
 import type { WebDeps } from '../../api/web/router.js';
@@ -17,7 +18,7 @@ import { createLinkSigner, type LinkSigner } from '../../lib/links.js';
 import { TwilioFake } from './twilio-fake.js';
 import { seedErpSimulator } from '../../activities/erp/demo-data.js';
 import { createSimulatorErp } from '../../activities/erp/simulator.js';
-import type { ErpDocument } from '../../activities/erp/types.js';
+import type { ErpAdapter, ErpDocument } from '../../activities/erp/types.js';
 import { createApiKey } from '../../db/api-keys.js';
 import type { SopParams } from '../../domain/contracts/policy.js';
 
@@ -82,7 +83,7 @@ export interface Harness {
   }): Promise<void>;
   /** Sets the catalog's SOP parameters of a type (snapshotted by cases opened afterwards). */
   setSopParams(type: ExceptionType, params: Partial<SopParams>): Promise<void>;
-  /** The documents the ERP simulator holds for a case. */
+  /** The documents the ERP (the simulator, or the adapter given) holds for a case. */
   erpDocuments(caseId: number): Promise<ErpDocument[]>;
   /** Starts a second Andon (e.g. an API pointed at an unreachable Temporal) on the same database. */
   startAnother(o: {
@@ -91,6 +92,7 @@ export interface Harness {
     runApi: boolean;
     mailer?: Mailer;
     integrations?: IntegrationOptions;
+    erp?: ErpAdapter;
   }): Promise<Andon>;
   /** The MQTT intake (option `integrations.mqtt`), else null. */
   mqtt: Andon['mqtt'];
@@ -105,6 +107,8 @@ export interface HarnessOptions {
   worker?: boolean;
   /** Simulator ERP: delay after each write before answering. */
   erpLatencyMs?: number;
+  /** A real ERP adapter (pointed at a local fake) instead of the simulator. */
+  erp?: ErpAdapter;
   /** Send SMS with the real twilio SDK to a local fake of its Messages endpoint. */
   twilio?: boolean;
   /** The clock rosters and links are read with. */
@@ -115,6 +119,10 @@ export interface HarnessOptions {
   webLimits?: Pick<WebDeps, 'loginLimit' | 'lockout' | 'maxStreamsPerSession'>;
   /** MQTT intake, storm keys, webhooks (default: webhook retries in fractions of a second). */
   integrations?: IntegrationOptions;
+  /** Origins group-channel webhooks may use (the local chat fakes). */
+  chatWebhookOrigins?: string[];
+  /** How group channels are posted to (e.g. with short rate-limit waits). */
+  chat?: ChatSender;
 }
 
 /** Webhook retries short enough for a test to wait out an outage. */
@@ -235,7 +243,10 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     runWorker: options.worker ?? true,
     runApi: true,
     ...(options.erpLatencyMs ? { erpLatencyMs: options.erpLatencyMs } : {}),
+    ...(options.erp ? { erp: options.erp } : {}),
     ...(options.webLimits ? { webLimits: options.webLimits } : {}),
+    ...(options.chatWebhookOrigins ? { chatWebhookOrigins: options.chatWebhookOrigins } : {}),
+    ...(options.chat ? { chat: options.chat } : {}),
   });
   cleanups.push(() => andon.stop());
   const url = andon.url!;
@@ -331,11 +342,12 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
         runWorker: o.runWorker,
         runApi: o.runApi,
         ...o.integrations,
+        ...(o.erp ? { erp: o.erp } : {}),
       });
       cleanups.push(() => other.stop());
       return other;
     },
-    erpDocuments: (caseId) => createSimulatorErp(db).documentsForCase(caseId),
+    erpDocuments: (caseId) => (options.erp ?? createSimulatorErp(db)).documentsForCase(caseId),
     mqtt: andon.mqtt,
     async stop() {
       for (const c of cleanups.reverse()) {

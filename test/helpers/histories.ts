@@ -7,7 +7,8 @@
  *
  * Files are named `<HISTORY_VERSION>-<scenario>.json`. Older versions stay and keep replaying: when
  * the workflow's histories change behind a new patch, bump HISTORY_VERSION and record again, so
- * nothing recorded before is overwritten (v0: walking skeleton, v1: SOP engine, v2: record first).
+ * nothing recorded before is overwritten (v0: walking skeleton, v1: SOP engine, v2: record first,
+ * v3-i13: message keys, v3-i12: the webhook delivery workflow).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -1,4 +1,5 @@
 /** Updates and queries of the case workflow: the only ways the outside world talks to a running case. */
+import type { MessageRef } from '../../domain/messages.js';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type {
   AckInput,
@@ -33,7 +34,9 @@ export type {
 export interface TaskView {
   key: string;
   role: JobRole;
+  /** In English; `titleRef` renders it in any locale (domain/messages.ts). */
   title: string;
+  titleRef?: MessageRef;
   status: 'open' | 'acked' | 'done' | 'cancelled';
   level: number;
   assignees: Array<{ personId: number; name: string }>;

@@ -26,6 +26,8 @@ export interface CaseRun {
   readonly acts: CaseActivityProxies;
   readonly changes: CaseChanges;
   readonly recordFirst: boolean;
+  /** Runs with the `andon-message-keys` marker keep SOP texts as catalog messages in their data. */
+  readonly messageKeys: boolean;
   /** The SOP's scope while it runs: resolving or cancelling the case cancels it. */
   sopScope: CancellationScope | null;
 }
@@ -39,6 +41,7 @@ export function createRun(
   workflowId: string,
   recordFirst: boolean,
   hooks: RunHooks,
+  messageKeys = false,
 ): CaseRun {
   const params: SopParams = { ...DEFAULT_SOP_PARAMS, ...input.sop };
   const openedAt = input.openedAt ?? new Date().toISOString();
@@ -57,6 +60,7 @@ export function createRun(
     st,
     acts,
     recordFirst,
+    messageKeys,
     sopScope: null,
     changes: new CaseChanges({
       caseId: input.caseId,

@@ -7,6 +7,7 @@ import { condition, isCancellation, ParentClosePolicy, startChild } from '@tempo
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ErpDocument, StockLevel } from '../../activities/erp/types.js';
 import type { FactsByType } from '../../domain/contracts/case.js';
+import { msg } from '../../domain/messages.js';
 import type { SopContext, SopOutcome } from '../sop/context.js';
 import { SOPS } from '../sop/index.js';
 import { humanTask } from './tasks.js';
@@ -116,7 +117,7 @@ export async function runSop(run: CaseRun): Promise<SopOutcome> {
     const takeover = await humanTask(run, {
       key: 'takeover',
       role: 'supervisor',
-      title: `The SOP could not finish step "${run.st.step ?? 'start'}" (${reason}). Do it by hand, then resolve the case.`,
+      title: msg('task.takeover', { step: run.st.step ?? 'start', reason }),
       options: [{ id: 'done_by_hand', label: 'Done by hand' }],
     });
     return { resolve: false, resolution: takeover.note };
@@ -129,8 +130,8 @@ async function followUp(run: CaseRun): Promise<SopOutcome> {
   const answer = await humanTask(run, {
     key: 'follow_up',
     role: SOPS[run.input.type].reopenRole,
-    title: `Case reopened${run.st.reopenReason ? `: ${run.st.reopenReason}` : ''}. Find out why, fix it, and resolve the case again.`,
+    title: msg('task.follow_up', { why: run.st.reopenReason ? `: ${run.st.reopenReason}` : '' }),
     options: [{ id: 'fixed', label: 'Fixed again' }],
   });
-  return { resolve: true, resolution: answer.note ?? 'fixed after reopening' };
+  return { resolve: true, resolution: answer.note ?? msg('resolution.fixed_after_reopening') };
 }

@@ -4,6 +4,7 @@
  */
 import type { PolicySnapshot, SopParams } from '../../domain/contracts/policy.js';
 import type { DecisionOption, TaskResult } from '../../domain/contracts/tasks.js';
+import type { MessageRef } from '../../domain/messages.js';
 import type { CaseStatus, ExceptionType, JobRole, PageReason, Severity } from '../../domain/model.js';
 import type { LadderState } from './ladder.js';
 import type { CaseState, TaskView } from './messages.js';
@@ -39,6 +40,8 @@ export interface TaskState {
   /** Set when a supervisor reassigned the task to one person. */
   personId: number | null;
   title: string;
+  /** The title as a catalog message (runs with the `andon-message-keys` marker): rendered per reader. */
+  titleRef?: MessageRef;
   options: DecisionOption[];
   askEta: boolean;
   status: TaskStatus;
@@ -138,6 +141,7 @@ const taskView = (t: TaskState): TaskView => ({
   key: t.key,
   role: t.role,
   title: t.title,
+  ...(t.titleRef ? { titleRef: t.titleRef } : {}),
   status: t.status,
   level: t.ladder.level,
   assignees: t.assignees,

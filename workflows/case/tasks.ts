@@ -6,6 +6,7 @@
 import type { PageReason } from '../../domain/model.js';
 import { ApplicationFailure, condition, isCancellation } from '@temporalio/workflow';
 import type { LadderLevel } from '../../domain/contracts/policy.js';
+import { renderRef } from '../../domain/messages.js';
 import type { TaskResult } from '../../domain/contracts/tasks.js';
 import type { TaskSpec } from '../sop/context.js';
 import { PAGE_MAX_ATTEMPTS } from './activities.js';
@@ -152,7 +153,8 @@ export async function humanTask(run: CaseRun, spec: TaskSpec): Promise<TaskResul
       key: spec.key,
       role: spec.role,
       personId: null,
-      title: spec.title,
+      title: renderRef(spec.title, 'en'),
+      ...(run.messageKeys ? { titleRef: spec.title } : {}),
       options: spec.options,
       askEta: spec.askEta ?? false,
       status: 'open',
@@ -177,6 +179,7 @@ export async function humanTask(run: CaseRun, spec: TaskSpec): Promise<TaskResul
       taskKey: task.key,
       role: task.role,
       title: task.title,
+      ...(task.titleRef ? { titleRef: task.titleRef } : {}),
       options: task.options,
     });
   }

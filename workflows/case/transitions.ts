@@ -6,6 +6,7 @@
  * The validators run the same functions, so a refusal comes early and is checked again in turn.
  */
 import type { LadderLevel } from '../../domain/contracts/policy.js';
+import type { MessageRef } from '../../domain/messages.js';
 import { checkDecisionData, type TaskResult } from '../../domain/contracts/tasks.js';
 import type { ExceptionType } from '../../domain/model.js';
 import { mesEventAllowed, SOPS } from '../sop/index.js';
@@ -320,10 +321,16 @@ export const mesEvent = transition<MesEventInput>((s, { actor, kind, data }, ctx
 // ── changes the main flow makes ─────────────────────────────────────────────────────────────
 
 /** The SOP finished and closes the loop itself. */
-export const resolveBySop = transition<{ resolution: string }>((s, { resolution }, ctx) => {
-  if (!isActive(s.status)) refuse(`case is ${s.status}; the SOP's resolve is moot`);
-  return resolveCase(s, ctx, { kind: 'system', id: 'sop', name: 'Andon' }, { resolution });
-});
+export const resolveBySop = transition<{ resolution: string; resolutionRef?: MessageRef }>(
+  (s, { resolution, resolutionRef }, ctx) => {
+    if (!isActive(s.status)) refuse(`case is ${s.status}; the SOP's resolve is moot`);
+    const r = resolveCase(s, ctx, { kind: 'system', id: 'sop', name: 'Andon' }, { resolution });
+    // The catalog message beside the English text: the edges render it in each reader's locale.
+    const resolved = r.change?.events.at(-1);
+    if (resolutionRef && resolved) resolved.data = { ...resolved.data, resolutionRef };
+    return r;
+  },
+);
 
 /** The SOP enters a step (live state, timeline); a step already journaled is not recorded again. */
 export const markStep = transition<{ name: string }>((s, { name }, ctx) => {

@@ -10,6 +10,8 @@
  *   flow they started with (../legacy/), so deploying the engine never broke a running case.
  * - `andon-record-first`: runs with the marker record each change before applying it; runs
  *   without it apply first, as they were recorded (see ./changes.ts).
+ * - `andon-message-keys`: runs with the marker keep SOP texts (task titles, resolutions) as catalog
+ *   messages beside the English strings (domain/messages.ts), so each reader gets their language.
  */
 import {
   allHandlersFinished,
@@ -21,6 +23,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
+import { renderRef } from '../../domain/messages.js';
 import type { SopOutcome } from '../sop/context.js';
 import { legacyCaseFlow } from '../legacy/flow.js';
 import { RECORD_FIRST_PATCH, refuse } from './changes.js';
@@ -48,6 +51,7 @@ import * as transitions from './transitions.js';
 export type { CaseOutcome, CaseWorkflowInput } from './state.js';
 
 export const SOP_ENGINE_PATCH = 'andon-sop-engine';
+export const MESSAGE_KEYS_PATCH = 'andon-message-keys';
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcome> {
   // A continued run is always the engine's: only first runs can predate it.
@@ -55,18 +59,34 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   return runCase(input);
 }
 
+/** A page is going out for some task: its recipients are not in the state until it returns. */
+const pageInFlight = (run: CaseRun): boolean => run.st.tasks.some((t) => t.pendingReason !== null);
+
+/**
+ * A person acting from a message can be faster than the page activity that sent it: the mail or
+ * SMS arrives before the workflow learns who was paged. Such an action waits for the page in
+ * flight and is judged afterwards, instead of being refused as "not assigned".
+ */
+const waitsForPage = (run: CaseRun, input: unknown, refused: boolean): boolean =>
+  refused && (input as { onlyAsAssignee?: boolean }).onlyAsAssignee === true && pageInFlight(run);
+
 /** Registers an action: its validator refuses early, its handler records and commits the change. */
 function handle<I>(run: CaseRun, def: UpdateDefinition<CaseState, [I]>, t: transitions.Transition<I>): void {
+  const refusedNow = (input: I): string | null => {
+    const r = t(run.st, input, run.changes.context());
+    return 'refused' in r ? r.refused : null;
+  };
   setHandler(
     def,
     async (input: I) => {
+      if (waitsForPage(run, input, refusedNow(input) !== null)) await condition(() => !pageInFlight(run));
       await run.changes.apply((s, ctx) => t(s, input, ctx));
       return caseView(run.input, run.st);
     },
     {
       validator: (input: I) => {
-        const r = t(run.st, input, run.changes.context());
-        if ('refused' in r) refuse(r.refused);
+        const refused = refusedNow(input);
+        if (refused !== null && !waitsForPage(run, input, true)) refuse(refused);
       },
     },
   );
@@ -75,7 +95,8 @@ function handle<I>(run: CaseRun, def: UpdateDefinition<CaseState, [I]>, t: trans
 async function runCase(input: CaseWorkflowInput): Promise<CaseOutcome> {
   // Evaluated once, before any command: the run keeps the order it started with.
   const recordFirst = patched(RECORD_FIRST_PATCH);
-  const run = createRun(input, workflowInfo().workflowId, recordFirst, { supervise });
+  const messageKeys = patched(MESSAGE_KEYS_PATCH);
+  const run = createRun(input, workflowInfo().workflowId, recordFirst, { supervise }, messageKeys);
   const { st, params } = run;
 
   setHandler(stateQuery, () => caseView(input, st));
@@ -125,8 +146,12 @@ async function runCase(input: CaseWorkflowInput): Promise<CaseOutcome> {
     const result = outcome as SopOutcome | null;
     if (result?.resolve && active(run)) {
       // A refusal here means someone resolved or cancelled first: nothing left to do.
-      const resolution = result.resolution ?? 'SOP completed';
-      await run.changes.attempt((s, ctx) => transitions.resolveBySop(s, { resolution }, ctx));
+      const said = result.resolution ?? 'SOP completed';
+      const resolution = typeof said === 'string' ? said : renderRef(said, 'en');
+      const resolutionRef = typeof said !== 'string' && messageKeys ? said : undefined;
+      await run.changes.attempt((s, ctx) =>
+        transitions.resolveBySop(s, { resolution, ...(resolutionRef ? { resolutionRef } : {}) }, ctx),
+      );
     }
   }
 

@@ -6,6 +6,7 @@
 import type { ErpDocument, StockLevel } from '../../activities/erp/types.js';
 import type { ErpCreateRequest } from '../../activities/types.js';
 import type { FactsByType } from '../../domain/contracts/case.js';
+import type { MessageRef } from '../../domain/messages.js';
 import type { SopParams } from '../../domain/contracts/policy.js';
 import type { DecisionOption, TaskResult } from '../../domain/contracts/tasks.js';
 import type { ExceptionType, JobRole, Severity } from '../../domain/model.js';
@@ -14,8 +15,8 @@ export interface TaskSpec {
   /** Unique within the case: names the task in the API (`taskKey`) and keys its idempotency. */
   key: string;
   role: JobRole;
-  /** What is asked, for people. */
-  title: string;
+  /** What is asked, for people: a catalog message (domain/messages.ts), rendered in each reader's locale. */
+  title: MessageRef;
   /** The answers the person can give; a plain confirmation has one. */
   options: DecisionOption[];
   /** Ask the assignee for an ETA; a missed ETA re-escalates. */
@@ -25,7 +26,8 @@ export interface TaskSpec {
 export interface SopOutcome {
   /** True when the SOP itself closes the loop (e.g. disposition executed); false: wait for MES or staff. */
   resolve: boolean;
-  resolution?: string;
+  /** A catalog message (SOPs), or a person's own words (a takeover's note). */
+  resolution?: MessageRef | string;
 }
 
 export interface LinkedCaseRequest {

@@ -1,6 +1,7 @@
 /** What an SOP module declares about its exception type, beside the procedure itself. */
 import type { z } from 'zod';
 import type { FactsByType } from '../../domain/contracts/case.js';
+import type { MessageRef } from '../../domain/messages.js';
 import type { ExceptionType, JobRole, MesEventKind } from '../../domain/model.js';
 import type { Sop } from './context.js';
 
@@ -19,8 +20,8 @@ export interface SopDefinition<T extends ExceptionType> {
   closureNeeds: readonly ClosureFact[];
   /** Who gets the follow-up task when a case of this type is reopened. */
   reopenRole: JobRole;
-  /** The case title when the report gives none. */
-  defaultTitle(facts: FactsByType[T], line: string): string;
+  /** The case title when the report gives none (stored in English; rendered per reader at the edges). */
+  defaultTitle(facts: FactsByType[T], line: string): MessageRef;
   /** Step names (timeline, live state) and task keys (API `taskKey`): stable, as running cases key on them. */
   steps: Readonly<Record<string, string>>;
   tasks: Readonly<Record<string, string>>;

@@ -7,7 +7,7 @@
  * Clears when MES reports the equipment running; closure needs root cause and downtime minutes.
  */
 import { equipmentFaultFacts } from '../../domain/contracts/case.js';
-import { EXCEPTION_TYPE_LABELS } from '../../domain/model.js';
+import { msg } from '../../domain/messages.js';
 import { confirm, type Sop } from './context.js';
 import type { SopDefinition } from './definition.js';
 
@@ -36,7 +36,11 @@ const procedure: Sop<'equipment_fault'> = async (ctx) => {
   const repair = ctx.task({
     key: TASKS.repair,
     role: 'maintenance',
-    title: `Repair ${f.equipmentId} (fault ${f.faultCode}, maintenance request ${request.docId}) and give a repair ETA`,
+    title: msg('task.equipment_fault.repair', {
+      equipmentId: f.equipmentId,
+      faultCode: f.faultCode,
+      docId: request.docId,
+    }),
     options: confirm('repaired', 'Repaired'),
     askEta: true,
   });
@@ -61,7 +65,13 @@ const procedure: Sop<'equipment_fault'> = async (ctx) => {
     await ctx.task({
       key: TASKS.planner,
       role: 'planner',
-      title: `${f.equipmentId} is down beyond ${Math.round(thresholdMs / 60_000)} min: work orders of line ${ctx.line} moved by ${delayMinutes} min (${reschedule.docId}); adjust the plan`,
+      title: msg('task.equipment_fault.planner', {
+        equipmentId: f.equipmentId,
+        thresholdMinutes: Math.round(thresholdMs / 60_000),
+        line: ctx.line,
+        delayMinutes,
+        docId: reschedule.docId,
+      }),
       options: confirm('plan_adjusted', 'Plan adjusted'),
     });
   };
@@ -79,7 +89,7 @@ export const equipmentFault: SopDefinition<'equipment_fault'> = {
   closureNeeds: ['rootCause', 'downtimeMinutes'],
   reopenRole: 'maintenance',
   defaultTitle: (f, line) =>
-    `${EXCEPTION_TYPE_LABELS.equipment_fault.en}: ${f.equipmentId} fault ${f.faultCode} on ${line}`,
+    msg('title.equipment_fault', { equipmentId: f.equipmentId, faultCode: f.faultCode, line }),
   steps: STEPS,
   tasks: TASKS,
 };

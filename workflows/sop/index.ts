@@ -1,5 +1,6 @@
 /** Every SOP, by exception type, and the rules callers read from them. */
-import type { ExceptionType, MesEventKind } from '../../domain/model.js';
+import { renderRef, type MessageRef } from '../../domain/messages.js';
+import type { ExceptionType, Locale, MesEventKind } from '../../domain/model.js';
 import type { SopDefinition } from './definition.js';
 import { equipmentFault } from './equipment-fault.js';
 import { materialShortage } from './material-shortage.js';
@@ -19,3 +20,20 @@ export function mesEventAllowed(type: ExceptionType, kind: MesEventKind): boolea
 }
 
 export type { ClosureFact, SopDefinition } from './definition.js';
+
+/**
+ * A case's title for a reader: a default title (the SOP's, from the case's facts, stored in English)
+ * renders in their locale; a title the reporter wrote shows as written.
+ */
+export function caseTitle(
+  c: { type: ExceptionType; title: string; line: string; details?: Record<string, unknown> | null },
+  locale: Locale,
+): string {
+  if (locale === 'en' || !c.details) return c.title;
+  try {
+    const ref = (SOPS[c.type].defaultTitle as (f: unknown, line: string) => MessageRef)(c.details, c.line);
+    return renderRef(ref, 'en') === c.title ? renderRef(ref, locale) : c.title;
+  } catch {
+    return c.title;
+  }
+}

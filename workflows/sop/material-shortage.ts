@@ -9,7 +9,7 @@
  * Clears when MES reports the material received, or staff resolve.
  */
 import { materialShortageFacts } from '../../domain/contracts/case.js';
-import { EXCEPTION_TYPE_LABELS } from '../../domain/model.js';
+import { msg, render } from '../../domain/messages.js';
 import { confirm, type Sop } from './context.js';
 import type { SopDefinition } from './definition.js';
 
@@ -48,12 +48,23 @@ const procedure: Sop<'material_shortage'> = async (ctx) => {
     await ctx.task({
       key: TASKS.dispatch,
       role: 'dispatcher',
-      title: `Move ${f.requiredQty} ${f.uom} of ${f.itemCode} from ${source.warehouse}/${source.location} to ${lineLocation} (transfer ${transfer.docId})`,
+      title: msg('task.material_shortage.dispatch', {
+        qty: f.requiredQty,
+        uom: f.uom,
+        itemCode: f.itemCode,
+        from: `${source.warehouse}/${source.location}`,
+        to: lineLocation,
+        docId: transfer.docId,
+      }),
       options: confirm('delivered', 'Delivered to the line'),
     });
     return {
       resolve: true,
-      resolution: `${f.itemCode} transferred from ${source.warehouse} (${transfer.docId}) and delivered`,
+      resolution: msg('resolution.material_transferred', {
+        itemCode: f.itemCode,
+        warehouse: source.warehouse,
+        docId: transfer.docId,
+      }),
     };
   }
 
@@ -71,7 +82,12 @@ const procedure: Sop<'material_shortage'> = async (ctx) => {
   const answer = await ctx.task({
     key: TASKS.supplier,
     role: 'purchasing',
-    title: `No stock of ${f.itemCode} to cover ${f.requiredQty} ${f.uom} (request ${request.docId}): confirm the supplier's ETA, or name an alternate material`,
+    title: msg('task.material_shortage.supplier', {
+      itemCode: f.itemCode,
+      qty: f.requiredQty,
+      uom: f.uom,
+      docId: request.docId,
+    }),
     options: [
       {
         id: 'supplier_eta',
@@ -91,12 +107,19 @@ const procedure: Sop<'material_shortage'> = async (ctx) => {
     await ctx.task({
       key: TASKS.dispatch,
       role: 'dispatcher',
-      title: `Bring alternate material ${String(answer.data.itemCode)} (instead of ${f.itemCode}) to ${lineLocation}`,
+      title: msg('task.material_shortage.alternate', {
+        alternate: String(answer.data.itemCode),
+        itemCode: f.itemCode,
+        to: lineLocation,
+      }),
       options: confirm('delivered', 'Delivered to the line'),
     });
     return {
       resolve: true,
-      resolution: `alternate ${String(answer.data.itemCode)} delivered instead of ${f.itemCode}`,
+      resolution: msg('resolution.alternate_delivered', {
+        alternate: String(answer.data.itemCode),
+        itemCode: f.itemCode,
+      }),
     };
   }
 
@@ -105,7 +128,7 @@ const procedure: Sop<'material_shortage'> = async (ctx) => {
     await ctx.step(STEPS.reschedule);
     const delayed = ctx.openLinkedCase(LINKED_ORDER_DELAY, {
       type: 'order_delay',
-      title: `Order delay: ${f.itemCode} arrives ${eta}, after the need-by ${f.neededBy}`,
+      title: render('title.linked_order_delay', { itemCode: f.itemCode, eta, neededBy: f.neededBy }, 'en'),
       details: {
         orderId: f.workOrder ?? `${ctx.line}-${f.itemCode}`,
         promisedDate: f.neededBy.slice(0, 10),
@@ -115,7 +138,12 @@ const procedure: Sop<'material_shortage'> = async (ctx) => {
     const planner = ctx.task({
       key: TASKS.planner,
       role: 'planner',
-      title: `${f.itemCode} arrives ${eta}, after it is needed (${f.neededBy}): adjust the schedule of line ${ctx.line}`,
+      title: msg('task.material_shortage.planner', {
+        itemCode: f.itemCode,
+        eta,
+        neededBy: f.neededBy,
+        line: ctx.line,
+      }),
       options: confirm('schedule_adjusted', 'Schedule adjusted'),
     });
     await Promise.all([delayed, planner]);
@@ -132,7 +160,7 @@ export const materialShortage: SopDefinition<'material_shortage'> = {
   closureNeeds: [],
   reopenRole: 'purchasing',
   defaultTitle: (f, line) =>
-    `${EXCEPTION_TYPE_LABELS.material_shortage.en}: ${f.itemCode} (${f.requiredQty} ${f.uom}) on ${line}`,
+    msg('title.material_shortage', { itemCode: f.itemCode, requiredQty: f.requiredQty, uom: f.uom, line }),
   steps: STEPS,
   tasks: TASKS,
 };

@@ -6,7 +6,7 @@
  * Clears when the new date is confirmed, or when MES reports the order back on track.
  */
 import { orderDelayFacts } from '../../domain/contracts/case.js';
-import { EXCEPTION_TYPE_LABELS } from '../../domain/model.js';
+import { msg } from '../../domain/messages.js';
 import type { Sop } from './context.js';
 import type { SopDefinition } from './definition.js';
 
@@ -26,7 +26,12 @@ const procedure: Sop<'order_delay'> = async (ctx) => {
   const plan = await ctx.task({
     key: TASKS.plan,
     role: 'planner',
-    title: `Order ${f.orderId}${f.customer ? ` for ${f.customer}` : ''} is projected for ${f.projectedDate}, promised ${f.promisedDate}: set a new plan date, or keep the plan`,
+    title: msg(f.customer ? 'task.order_delay.plan_customer' : 'task.order_delay.plan', {
+      orderId: f.orderId,
+      ...(f.customer ? { customer: f.customer } : {}),
+      projectedDate: f.projectedDate,
+      promisedDate: f.promisedDate,
+    }),
     options: [
       {
         id: 'new_date',
@@ -49,7 +54,12 @@ const procedure: Sop<'order_delay'> = async (ctx) => {
   const approval = await ctx.task({
     key: TASKS.customerNotice,
     role: 'customer_service',
-    title: `Approve telling ${f.customer ?? 'the customer'} that order ${f.orderId} now ships ${newDate} (promised ${f.promisedDate})`,
+    title: msg(f.customer ? 'task.order_delay.customer_notice' : 'task.order_delay.customer_notice_unnamed', {
+      ...(f.customer ? { customer: f.customer } : {}),
+      orderId: f.orderId,
+      newDate,
+      promisedDate: f.promisedDate,
+    }),
     options: [
       { id: 'approve', label: 'Approve and send' },
       { id: 'handled_personally', label: 'I will tell the customer myself' },
@@ -64,7 +74,10 @@ const procedure: Sop<'order_delay'> = async (ctx) => {
       message: `Order ${f.orderId} is now planned for ${newDate} (promised ${f.promisedDate}).`,
     });
   }
-  return { resolve: true, resolution: `new date ${newDate} confirmed for order ${f.orderId}` };
+  return {
+    resolve: true,
+    resolution: msg('resolution.new_date_confirmed', { newDate, orderId: f.orderId }),
+  };
 };
 
 export const orderDelay: SopDefinition<'order_delay'> = {
@@ -75,7 +88,11 @@ export const orderDelay: SopDefinition<'order_delay'> = {
   closureNeeds: [],
   reopenRole: 'planner',
   defaultTitle: (f) =>
-    `${EXCEPTION_TYPE_LABELS.order_delay.en}: order ${f.orderId} now ${f.projectedDate} (promised ${f.promisedDate})`,
+    msg('title.order_delay', {
+      orderId: f.orderId,
+      projectedDate: f.projectedDate,
+      promisedDate: f.promisedDate,
+    }),
   steps: STEPS,
   tasks: TASKS,
 };

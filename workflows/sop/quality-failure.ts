@@ -8,7 +8,8 @@
  * The executed disposition resolves the case; closure needs root cause and corrective action (CAPA).
  */
 import { qualityFailureFacts } from '../../domain/contracts/case.js';
-import { DISPOSITIONS, EXCEPTION_TYPE_LABELS, type Disposition } from '../../domain/model.js';
+import { msg, render } from '../../domain/messages.js';
+import { DISPOSITIONS, type Disposition } from '../../domain/model.js';
 import { confirm, type Sop } from './context.js';
 import type { SopDefinition } from './definition.js';
 
@@ -22,13 +23,7 @@ export const TASKS = { disposition: 'disposition', supplier: 'supplier', recall:
 /** ERP steps (journal and document stamp keys). */
 export const ERP_STEPS = { hold: 'hold', disposition: 'disposition' } as const;
 
-const DISPOSITION_LABELS: Record<Disposition, string> = {
-  return_to_supplier: 'Return to supplier',
-  rework: 'Rework',
-  scrap: 'Scrap',
-  concession: 'Use under concession',
-  recall: 'Recall',
-};
+const dispositionLabel = (d: Disposition): string => render(`option.${d}`, {}, 'en');
 
 const procedure: Sop<'quality_failure'> = async (ctx) => {
   const f = ctx.facts;
@@ -45,14 +40,24 @@ const procedure: Sop<'quality_failure'> = async (ctx) => {
   const decision = ctx.task({
     key: TASKS.disposition,
     role: 'qc_engineer',
-    title: `Lot ${f.lot} (${f.itemCode}, ${f.qtyAffected} affected, defect ${f.defectCode}) is on hold (${hold.docId}): decide its disposition`,
-    options: DISPOSITIONS.map((id) => ({ id, label: DISPOSITION_LABELS[id] })),
+    title: msg('task.quality_failure.disposition', {
+      lot: f.lot,
+      itemCode: f.itemCode,
+      qty: f.qtyAffected,
+      defectCode: f.defectCode,
+      docId: hold.docId,
+    }),
+    options: DISPOSITIONS.map((id) => ({ id, label: dispositionLabel(id) })),
   });
   const supplierSide = f.supplier
     ? ctx.task({
         key: TASKS.supplier,
         role: 'purchasing',
-        title: `Supplier lot ${f.lot} from ${f.supplier} failed QC (defect ${f.defectCode}): notify the supplier and claim`,
+        title: msg('task.quality_failure.supplier', {
+          lot: f.lot,
+          supplier: f.supplier,
+          defectCode: f.defectCode,
+        }),
         options: confirm('supplier_notified', 'Supplier notified'),
       })
     : Promise.resolve(null);
@@ -74,13 +79,17 @@ const procedure: Sop<'quality_failure'> = async (ctx) => {
     await ctx.task({
       key: TASKS.recall,
       role: 'customer_service',
-      title: `Lot ${f.lot} has shipped: recall it from customers (${executed.docId})`,
+      title: msg('task.quality_failure.recall', { lot: f.lot, docId: executed.docId }),
       options: confirm('recall_done', 'Customers informed, recall under way'),
     });
   }
   return {
     resolve: true,
-    resolution: `${DISPOSITION_LABELS[disposition]} executed for lot ${f.lot} (${executed.docId})`,
+    resolution: msg('resolution.disposition_executed', {
+      disposition: `@option.${disposition}`,
+      lot: f.lot,
+      docId: executed.docId,
+    }),
   };
 };
 
@@ -91,8 +100,7 @@ export const qualityFailure: SopDefinition<'quality_failure'> = {
   clearingEvents: [],
   closureNeeds: ['rootCause', 'correctiveAction'],
   reopenRole: 'qc_engineer',
-  defaultTitle: (f, line) =>
-    `${EXCEPTION_TYPE_LABELS.quality_failure.en}: lot ${f.lot} (${f.defectCode}) on ${line}`,
+  defaultTitle: (f, line) => msg('title.quality_failure', { lot: f.lot, defectCode: f.defectCode, line }),
   steps: STEPS,
   tasks: TASKS,
 };

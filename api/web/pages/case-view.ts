@@ -118,7 +118,7 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
     </table>
     <h2>${t(l, 'erpDocuments')}</h2>
     <ul>
-      ${docs.length > 0 ? docs.map((d) => html`<li>${String(d.data.docType)} <strong>${String(d.data.docId)}</strong> (${String(d.data.status)}) — ${String(d.data.step)}</li>`) : html`<li>${t(l, 'nothing')}</li>`}
+      ${docs.length > 0 ? docs.map((d) => html`<li>${String(d.data.docType)} <strong>${erpLink(d.data)}</strong> (${String(d.data.status)}) — ${String(d.data.step)}</li>`) : html`<li>${t(l, 'nothing')}</li>`}
     </ul>`;
 }
 
@@ -167,4 +167,12 @@ export function caseActions(record: CaseRecord, l: Lang, user: WebUser): Html {
           : ''
       }
     </div>`;
+}
+
+/** An ERP document's number, linked to it in the ERP's own UI when the adapter gave an http(s) link. */
+function erpLink(data: Record<string, unknown>): Html {
+  const url = typeof data.url === 'string' && /^https?:\/\//.test(data.url) ? data.url : null;
+  return url
+    ? html`<a href="${url}" rel="noopener noreferrer" target="_blank">${String(data.docId)}</a>`
+    : html`${String(data.docId)}`;
 }

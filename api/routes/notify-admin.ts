@@ -1,0 +1,260 @@
+/**
+ * Notification configuration (admin): group channels (chat robots), stakeholder subscriptions and
+ * message templates with their preview. A group channel's webhook URL and secret are taken once and
+ * never shown again in full (the URL is masked, the secret only said to exist).
+ */
+import { Router } from 'express';
+import { getCase } from '../../db/cases.js';
+import type { Db } from '../../db/index.js';
+import {
+  createGroupChannel,
+  deleteGroupChannel,
+  getGroupChannelRecord,
+  groupChannelForSending,
+  groupChannelNameTaken,
+  listGroupChannels,
+  updateGroupChannel,
+} from '../../db/group-channels.js';
+import { getPerson } from '../../db/people.js';
+import {
+  createSubscription,
+  deleteSubscription,
+  getSubscription,
+  listSubscriptions,
+  updateSubscription,
+} from '../../db/subscriptions.js';
+import { currentTask } from '../../db/tasks.js';
+import { getTemplate, listTemplates, resetTemplate, saveTemplate, templateText } from '../../db/templates.js';
+import {
+  groupChannelBody,
+  groupChannelParams,
+  groupChannelUpdate,
+  previewBody,
+  subscriptionBody,
+  subscriptionParams,
+  templateBody,
+  templateParams,
+  webhookProblem,
+  type SubscriptionBody,
+} from '../../domain/contracts/notify.js';
+import { DEFAULT_RESPONSIBLE_ROLE, type Locale } from '../../domain/model.js';
+import { checkTemplate, type TemplateKey, type TemplateText } from '../../domain/templates.js';
+import {
+  BUTTONS,
+  caseUrlOf,
+  fyiView,
+  pageView,
+  renderChat,
+  renderMail,
+  renderSms,
+} from '../../lib/message-render.js';
+import { requireRole } from '../auth.js';
+import { conflict, invalid, notFound, parse, type HttpProblem } from '../problem.js';
+
+export interface NotifyAdminDeps {
+  db: Db;
+  /** Base URL of the case links in previews. */
+  publicUrl?: () => string;
+  /** Origins allowed for webhook URLs besides the providers' own (ANDON_CHAT_WEBHOOK_ORIGINS). */
+  chatWebhookOrigins?: readonly string[];
+}
+
+const bad = (field: string, message: string): HttpProblem => invalid([{ field, message }]);
+
+export function notifyAdminRoutes(deps: NotifyAdminDeps): Router {
+  const { db } = deps;
+  const origins = deps.chatWebhookOrigins ?? [];
+  const publicUrl = deps.publicUrl ?? (() => 'http://localhost:3000');
+  const r = Router();
+
+  // ── group channels ──────────────────────────────────────────────────────────────────────
+  r.get('/group-channels', requireRole('admin'), async (_req, res) => {
+    res.json({ groupChannels: await listGroupChannels(db) });
+  });
+
+  r.get('/group-channels/:id', requireRole('admin'), async (req, res) => {
+    const { id } = parse(groupChannelParams, req.params, 'path');
+    const found = await getGroupChannelRecord(db, id);
+    if (!found) throw notFound(`group channel ${id}`);
+    res.json(found);
+  });
+
+  r.post('/group-channels', requireRole('admin'), async (req, res) => {
+    const b = parse(groupChannelBody, req.body ?? {}, 'body');
+    const problem = webhookProblem(b.provider, b.webhookUrl, origins);
+    if (problem) throw bad('webhookUrl', problem);
+    if (b.secret && (b.provider === 'wecom' || b.provider === 'slack' || b.provider === 'teams'))
+      throw bad('secret', `a ${b.provider} webhook is not signed: leave the secret out`);
+    if (await groupChannelNameTaken(db, b.name)) throw conflict(`a group channel named ${b.name} exists`);
+    const id = await createGroupChannel(db, { ...b, secret: b.secret ?? null });
+    res
+      .status(201)
+      .location(`/api/v1/group-channels/${id}`)
+      .json(await getGroupChannelRecord(db, id));
+  });
+
+  r.put('/group-channels/:id', requireRole('admin'), async (req, res) => {
+    const { id } = parse(groupChannelParams, req.params, 'path');
+    const b = parse(groupChannelUpdate, req.body ?? {}, 'body');
+    const stored = await groupChannelForSending(db, id);
+    if (!stored) throw notFound(`group channel ${id}`);
+    const provider = b.provider ?? stored.provider;
+    if (b.provider !== undefined && b.provider !== stored.provider && b.webhookUrl === undefined)
+      throw bad('webhookUrl', 'a new provider needs its webhook URL');
+    const problem = webhookProblem(provider, b.webhookUrl ?? stored.webhookUrl, origins);
+    if (problem) throw bad('webhookUrl', problem);
+    if (await groupChannelNameTaken(db, b.name, id)) throw conflict(`a group channel named ${b.name} exists`);
+    await updateGroupChannel(db, id, b);
+    res.json(await getGroupChannelRecord(db, id));
+  });
+
+  r.delete('/group-channels/:id', requireRole('admin'), async (req, res) => {
+    const { id } = parse(groupChannelParams, req.params, 'path');
+    if (!(await deleteGroupChannel(db, id))) throw notFound(`group channel ${id}`);
+    res.status(204).end();
+  });
+
+  // ── subscriptions ───────────────────────────────────────────────────────────────────────
+  const checkTarget = async (b: SubscriptionBody): Promise<void> => {
+    const t = b.target;
+    if (t.kind === 'person' && !(await getPerson(db, t.personId)))
+      throw bad('target.personId', `no person ${t.personId}`);
+    if (t.kind === 'group' && !(await getGroupChannelRecord(db, t.groupChannelId)))
+      throw bad('target.groupChannelId', `no group channel ${t.groupChannelId}`);
+  };
+
+  r.get('/subscriptions', requireRole('admin'), async (_req, res) => {
+    res.json({ subscriptions: await listSubscriptions(db) });
+  });
+
+  r.get('/subscriptions/:id', requireRole('admin'), async (req, res) => {
+    const { id } = parse(subscriptionParams, req.params, 'path');
+    const found = await getSubscription(db, id);
+    if (!found) throw notFound(`subscription ${id}`);
+    res.json(found);
+  });
+
+  r.post('/subscriptions', requireRole('admin'), async (req, res) => {
+    const b = parse(subscriptionBody, req.body ?? {}, 'body');
+    await checkTarget(b);
+    const id = await createSubscription(db, b);
+    res
+      .status(201)
+      .location(`/api/v1/subscriptions/${id}`)
+      .json(await getSubscription(db, id));
+  });
+
+  r.put('/subscriptions/:id', requireRole('admin'), async (req, res) => {
+    const { id } = parse(subscriptionParams, req.params, 'path');
+    const b = parse(subscriptionBody, req.body ?? {}, 'body');
+    await checkTarget(b);
+    if (!(await updateSubscription(db, id, b))) throw notFound(`subscription ${id}`);
+    res.json(await getSubscription(db, id));
+  });
+
+  r.delete('/subscriptions/:id', requireRole('admin'), async (req, res) => {
+    const { id } = parse(subscriptionParams, req.params, 'path');
+    if (!(await deleteSubscription(db, id))) throw notFound(`subscription ${id}`);
+    res.status(204).end();
+  });
+
+  // ── message templates ───────────────────────────────────────────────────────────────────
+  const checked = (key: TemplateKey, t: TemplateText): TemplateText => {
+    const problems = checkTemplate(key, t);
+    if (problems.length > 0) throw invalid(problems);
+    return t;
+  };
+
+  r.get('/message-templates', requireRole('admin'), async (_req, res) => {
+    res.json({ templates: await listTemplates(db) });
+  });
+
+  r.get('/message-templates/:key/:locale', requireRole('admin'), async (req, res) => {
+    const { key, locale } = parse(templateParams, req.params, 'path');
+    res.json(await getTemplate(db, key, locale));
+  });
+
+  r.put('/message-templates/:key/:locale', requireRole('admin'), async (req, res) => {
+    const { key, locale } = parse(templateParams, req.params, 'path');
+    const b = parse(templateBody, req.body ?? {}, 'body');
+    res.json(await saveTemplate(db, key, locale, checked(key, b)));
+  });
+
+  /** Brings back Andon's default text. */
+  r.delete('/message-templates/:key/:locale', requireRole('admin'), async (req, res) => {
+    const { key, locale } = parse(templateParams, req.params, 'path');
+    res.json(await resetTemplate(db, key, locale));
+  });
+
+  r.post('/message-templates/:key/:locale/preview', requireRole('admin'), async (req, res) => {
+    const { key, locale } = parse(templateParams, req.params, 'path');
+    const b = parse(previewBody, req.body ?? {}, 'body');
+    const stored = await templateText(db, key, locale);
+    const t = checked(key, {
+      subject: b.subject !== undefined ? b.subject : stored.subject,
+      body: b.body ?? stored.body,
+    });
+    const record = await getCase(db, b.caseId);
+    if (!record) throw bad('caseId', `no case ${b.caseId}`);
+    res.json(await preview(db, key, locale, t, record, caseUrlOf(publicUrl(), record.id)));
+  });
+
+  return r;
+}
+
+type CaseRecord = NonNullable<Awaited<ReturnType<typeof getCase>>>;
+
+/** A template rendered for a case as its first page (or an acknowledgement) would be. */
+async function preview(
+  db: Db,
+  key: TemplateKey,
+  locale: Locale,
+  t: TemplateText,
+  c: CaseRecord,
+  caseUrl: string,
+): Promise<Record<string, unknown>> {
+  const base = { ...c, caseId: c.id, caseUrl };
+  const name = locale === 'zh-CN' ? '（预览）' : '(preview)';
+  const exampleLink = `${caseUrl.replace(/\/api\/v1\/cases\/\d+$/, '')}/a/preview`;
+  const out = (v: object): Record<string, unknown> => ({ key, locale, ...v });
+  if (key.startsWith('fyi.')) {
+    const view = fyiView(locale, {
+      ...base,
+      event: 'acknowledged',
+      by: name,
+      text: null,
+      recipientName: name,
+    });
+    if (key === 'fyi.mail') return out(renderMail(t, view, locale));
+    if (key === 'fyi.sms') return out(renderSms(t, view));
+    return out({ card: renderChat(t, view, [{ label: BUTTONS[locale].openCase, url: caseUrl }], 'info') });
+  }
+  const task = await currentTask(db, c.id);
+  const view = pageView(locale, {
+    ...base,
+    role: task?.role ?? DEFAULT_RESPONSIBLE_ROLE[c.type],
+    level: 0,
+    escalated: false,
+    reason: 'opened',
+    ask: task?.title ?? null,
+    askRef: task?.titleRef ?? null,
+    ackDeadline: new Date(Date.now() + 15 * 60_000).toISOString(),
+    recipientName: name,
+    actionUrl: key === 'page.chat' ? null : exampleLink,
+    options: task?.options ?? [],
+    people: [name],
+  });
+  if (key === 'page.mail') return out(renderMail(t, view, locale, exampleLink));
+  if (key === 'page.sms') return out(renderSms(t, view));
+  return out({
+    card: renderChat(
+      t,
+      view,
+      [
+        { label: BUTTONS[locale].actAs(name), url: exampleLink },
+        { label: BUTTONS[locale].openCase, url: caseUrl },
+      ],
+      'alert',
+    ),
+  });
+}
