@@ -89,7 +89,11 @@ export const API_OPERATIONS: readonly Operation[] = [
     tag: 'cases',
     body: createCaseBody,
     responses: {
-      '200': { description: 'the existing case of this source + externalId', json: caseResponse },
+      '200': {
+        description:
+          'the existing case of this source + externalId, or the open case of the same business key (a repeat: `reportCount` counts it)',
+        json: caseResponse,
+      },
       '201': { description: 'the new case', json: caseResponse },
       '202': {
         description: 'accepted while Temporal is unreachable; its workflow starts when it is back',
