@@ -49,15 +49,16 @@ export interface NewCase {
   severity: Severity;
   line: string;
   station: string | null;
-  title: string;
+  /** The title, or how to make it (only when a case is made: a repeat needs none). */
+  title: string | (() => string);
   description: string | null;
   reasonCode: string | null;
   details: Record<string, unknown>;
   occurredAt: Date;
   /** The policy snapshot, or how to find it (only when a case is made: a repeat needs none). */
   policy: PolicySnapshot | (() => Promise<PolicySnapshot>);
-  /** The shift running when the case opened (see domain/shifts.ts). */
-  shift?: string | null;
+  /** The shift running when the case opened (see domain/shifts.ts), or how to find it. */
+  shift?: string | null | (() => string | null);
   /**
    * Set for reports from outside (REST, MQTT): a report of a case still open is counted on it as a
    * repeat — by its own key, or by its business key when `fingerprint` is set (alarm storms).
@@ -223,13 +224,13 @@ async function insertCase(
       status: 'pending_start',
       line: c.line,
       station: c.station,
-      title: c.title,
+      title: typeof c.title === 'function' ? c.title() : c.title,
       description: c.description,
       reason_code: c.reasonCode,
       details: JSON.stringify(c.details),
       policy: JSON.stringify(c.policy),
       occurred_at: c.occurredAt,
-      shift: c.shift ?? null,
+      shift: (typeof c.shift === 'function' ? c.shift() : c.shift) ?? null,
       fingerprint,
       sla_deadline: trx.raw('now() + make_interval(secs => ?)', [c.policy.resolveSlaSeconds]),
     })
