@@ -23,6 +23,7 @@ import { catalogRoutes } from './routes/catalog.js';
 import { notifyAdminRoutes } from './routes/notify-admin.js';
 import { devRoutes } from './routes/dev.js';
 import { peopleRoutes } from './routes/people.js';
+import { displayTokenRoutes } from './routes/display-tokens.js';
 import { reportRoutes } from './routes/reports.js';
 import { mqttRoutes } from './routes/mqtt.js';
 import { signingRoutes } from './routes/signing.js';
@@ -178,6 +179,7 @@ export function createApp(deps: AppDeps): Express {
       publicUrl,
       ...(deps.chatWebhookOrigins ? { chatWebhookOrigins: deps.chatWebhookOrigins } : {}),
     }),
+    displayTokenRoutes(deps),
   );
 
   if (deps.web) {

@@ -11,6 +11,7 @@ import * as responses from '../domain/contracts/responses.js';
 import { API_OPERATIONS } from './openapi-api.js';
 import { WEBHOOKS_SECTION } from './openapi-integrations.js';
 import { PUBLIC_OPERATIONS, WEB_OPERATIONS } from './openapi-public.js';
+import { ADMIN_UI_OPERATIONS, FLOOR_OPERATIONS } from './openapi-floor.js';
 import type { Auth, Operation } from './openapi-types.js';
 
 export type { Answer, Auth, Operation } from './openapi-types.js';
@@ -109,7 +110,13 @@ function operation(o: Operation): JsonSchema {
 }
 
 /** Every operation the application serves. */
-export const OPERATIONS: readonly Operation[] = [...PUBLIC_OPERATIONS, ...API_OPERATIONS, ...WEB_OPERATIONS];
+export const OPERATIONS: readonly Operation[] = [
+  ...PUBLIC_OPERATIONS,
+  ...API_OPERATIONS,
+  ...WEB_OPERATIONS,
+  ...FLOOR_OPERATIONS,
+  ...ADMIN_UI_OPERATIONS,
+];
 
 export function openApiDocument(): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};

@@ -9,7 +9,7 @@ export interface ApiKeyRecord {
   role: ApiRole;
   personId: number | null;
   /** Its writes must be signed (X-Andon-Signature; db/inbound-signatures.ts). */
-  signatureRequired: boolean;
+  signatureRequired?: boolean;
 }
 
 interface ApiKeyRow {

@@ -10,6 +10,7 @@ import * as m0006 from './migrations/0006_web.js';
 import * as m0007 from './migrations/0007_web_security.js';
 import * as m0012 from './migrations/0012_mes_integration.js';
 import * as m0013 from './migrations/0013_channels_subscriptions_templates.js';
+import * as m0015 from './migrations/0015_andon_displays.js';
 
 // Return bigint ids as JS numbers: ids stay far below 2^53 and the API serialises them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number.parseInt(v, 10));
@@ -30,6 +31,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['0007_web_security', m0007],
   ['0012_mes_integration', m0012],
   ['0013_channels_subscriptions_templates', m0013],
+  ['0015_andon_displays', m0015],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -68,6 +68,10 @@ function cellSource(
       s += ` and ${alias}.line = ?`;
       bindings.push(f.line);
     }
+    if (f.shift && alias === 'x') {
+      s += ` and x.shift = ?`;
+      bindings.push(f.shift);
+    }
     return s;
   };
   const cols =

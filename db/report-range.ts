@@ -16,6 +16,8 @@ export interface SummaryFilters {
   to?: Date | null;
   type?: ExceptionType | null;
   line?: string | null;
+  /** Only cases of this shift (read from raw rows: the rollup is not kept per shift and line). */
+  shift?: string | null;
   groupBy?: GroupBy;
   /** Bucket size when grouping by period (default day). */
   period?: Period;

@@ -94,6 +94,8 @@ export async function summaryReport(
   const groupBy = filters.groupBy ?? 'none';
   const period = filters.period ?? 'day';
   const f: SummaryFilters = { ...filters, timeZone: filters.timeZone ?? 'UTC' };
+  // A shift filter can only be read from raw rows.
+  const scan = opts.scan === true || Boolean(f.shift);
   return db.transaction(
     async (trx) => {
       // Short queries over big tables: JIT and parallel workers cost more to start than they
@@ -103,10 +105,10 @@ export async function summaryReport(
                 set_config('max_parallel_workers_per_gather', '0', true)`,
       );
       const range = await rangeOf(trx, f);
-      const b = plan(range, groupBy, period, opts.scan === true);
+      const b = plan(range, groupBy, period, scan);
       const rows = await groupRows(trx, b, f, groupBy, period);
       // the Pareto is not grouped: it can always use week cells
-      const pareto = await paretoRows(trx, plan(range, 'none', period, opts.scan === true), f);
+      const pareto = await paretoRows(trx, plan(range, 'none', period, scan), f);
       const groups = rows.map((r): SummaryGroup => ({
         key: r.gkey === '' ? null : r.gkey,
         cases: r.n,

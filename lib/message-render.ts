@@ -26,7 +26,7 @@ export interface RenderedText {
 }
 
 /** The page people open from a message to see the case (one place, should it move). */
-export const caseUrlOf = (publicUrl: string, caseId: number): string => `${publicUrl}/api/v1/cases/${caseId}`;
+export const caseUrlOf = (publicUrl: string, caseId: number): string => `${publicUrl}/cases/${caseId}`;
 
 /** The case a message is about. */
 export interface CaseFacts {

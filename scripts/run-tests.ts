@@ -83,7 +83,8 @@ async function main(): Promise<number> {
     });
     cleanups.push(() => temporal.stop());
 
-    if (files.some((f) => f.endsWith('web.test.ts'))) {
+    // Browser tests (those that ask for Chromium): install it and the CJK font before the run.
+    if (files.some((f) => readFileSync(f, 'utf8').includes('ensureChromium('))) {
       console.log('» Chromium');
       ensureChromium((m) => console.log(m));
     }

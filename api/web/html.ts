@@ -3,6 +3,7 @@ import { escapeHtml } from '../../lib/html.js';
 import { formatLocal } from '../../lib/time.js';
 import type { Lang } from './i18n.js';
 import { t } from './i18n.js';
+import { tx } from './i18n-floor.js';
 import type { WebUser } from './session.js';
 
 /** Trusted HTML (already escaped or built from trusted parts). */
@@ -56,6 +57,10 @@ export function page(opts: {
   const nav = user
     ? html`<nav aria-label="${t(lang, 'nav')}">
         <a href="/" ${opts.active === 'board' ? raw('aria-current="page"') : ''}>${t(lang, 'board')}</a>
+        <a href="/cases" ${opts.active === 'search' ? raw('aria-current="page"') : ''}
+          >${tx(lang, 'search')}</a
+        >
+        <a href="/andon">${tx(lang, 'andon')}</a>
         ${supervisor ? html`<a href="/reports" ${opts.active === 'reports' ? raw('aria-current="page"') : ''}>${t(lang, 'reports')}</a>` : ''}
         ${user.role === 'admin' ? html`<a href="/admin" ${opts.active === 'admin' ? raw('aria-current="page"') : ''}>${t(lang, 'admin')}</a>` : ''}
         ${supervisor ? html`<a href="/outbox" ${opts.active === 'outbox' ? raw('aria-current="page"') : ''}>${t(lang, 'outbox')}</a>` : ''}

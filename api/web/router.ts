@@ -8,12 +8,20 @@ import express, { Router } from 'express';
 import { webContext, type WebDeps } from './context.js';
 import { t } from './i18n.js';
 import { liveStream } from './live.js';
+import { adminApi } from './admin-api.js';
 import { adminPage } from './pages/admin.js';
+import { adminCatalogPage } from './pages/admin-catalog.js';
+import { adminDisplaysPage } from './pages/admin-displays.js';
+import { adminPeoplePage } from './pages/admin-people.js';
+import { adminPoliciesPage } from './pages/admin-policies.js';
+import { adminRostersPage } from './pages/admin-rosters.js';
+import { andonTvPage } from './pages/andon-tv.js';
 import { boardPage } from './pages/board.js';
 import { casePage } from './pages/case.js';
 import { loginPage } from './pages/login.js';
 import { outboxPage } from './pages/outbox.js';
 import { reportsPage } from './pages/reports.js';
+import { searchPage } from './pages/search.js';
 import { loadWebUser, sessions } from './session.js';
 
 export type { WebDeps } from './context.js';
@@ -44,15 +52,23 @@ export function webRoutes(deps: WebDeps): Router {
   });
 
   r.use(loginPage(ctx));
+  r.use(andonTvPage(ctx));
   r.get(
     '/live',
     ctx.need('staff'),
     liveStream(ctx.events, ctx.maxStreamsPerSession ?? 8, (req) => t(ctx.lang(req), 'tooManyStreams')),
   );
   r.use(boardPage(ctx));
+  r.use(searchPage(ctx));
   r.use(casePage(ctx));
   r.use(reportsPage(ctx));
   r.use(adminPage(ctx));
+  r.use(adminApi(ctx));
+  r.use(adminPeoplePage(ctx));
+  r.use(adminRostersPage(ctx));
+  r.use(adminPoliciesPage(ctx));
+  r.use(adminCatalogPage(ctx));
+  r.use(adminDisplaysPage(ctx));
   r.use(outboxPage(ctx));
   return r;
 }

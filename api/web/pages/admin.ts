@@ -9,6 +9,7 @@ import { idParam } from '../../../domain/contracts/rules.js';
 import type { WebContext } from '../context.js';
 import { duration, html, localTime } from '../html.js';
 import { t } from '../i18n.js';
+import { adminMenu } from '../admin-ui.js';
 
 export function adminPage(ctx: WebContext): Router {
   const r = Router();
@@ -19,7 +20,8 @@ export function adminPage(ctx: WebContext): Router {
     ctx.send(req, res, {
       title: t(l, 'admin'),
       active: 'admin',
-      body: html`<h1>${t(l, 'catalog')}</h1>
+      body: html`${adminMenu(l, '/admin')}
+        <h1>${t(l, 'catalog')}</h1>
         <table class="cases">
           <thead>
             <tr>

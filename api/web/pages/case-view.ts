@@ -1,31 +1,54 @@
 /** The case page's content: facts, tasks with their actions, timeline, notifications, ERP documents. */
 import type { CaseRecord } from '../../../db/cases.js';
 import { notificationsForCase } from '../../../db/outbox.js';
+import {
+  linkUses,
+  reasonNames,
+  relatedCases,
+  taskTexts,
+  type RelatedCase,
+} from '../../../db/case-history.js';
 import { timeline } from '../../../db/timeline.js';
 import { EXCEPTION_TYPE_LABELS, JOB_ROLES } from '../../../domain/model.js';
 import { redactEvent, redactText, seesContacts } from '../../redact.js';
 import type { WebContext } from '../context.js';
 import { html, localTime, raw, type Html } from '../html.js';
 import { t, type Lang } from '../i18n.js';
+import { tx } from '../i18n-floor.js';
+import { catalogText } from '../catalog-text.js';
+import { fieldLabel } from '../../../domain/messages.js';
+import { clockTime, sentence, type TimelineContext } from '../timeline-text.js';
 import { webRoleAllows, type WebUser } from '../session.js';
 
 export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, user: WebUser): Promise<Html> {
   const { db, timeZone } = ctx;
   const contacts = seesContacts(user.role);
-  const [allEvents, notifications, live] = await Promise.all([
+  const [allEvents, notifications, live, tasks, uses, related, reason] = await Promise.all([
     timeline(db, record.id),
     notificationsForCase(db, record.id),
     record.status === 'pending_start' ? Promise.resolve(null) : ctx.cases.state(record.id),
+    taskTexts(db, record.id),
+    linkUses(db, record.id),
+    relatedCases(db, record),
+    record.reasonCode ? reasonNames(db, record.type, record.reasonCode) : Promise.resolve(null),
   ]);
   // Staff do not see people's phone numbers and addresses (supervisors and admins do).
   const events = contacts ? allEvents : allEvents.map(redactEvent);
   const docs = events.filter((e) => e.type === 'erp_document');
+  const tl: TimelineContext = {
+    lang: l,
+    timeZone,
+    ladder: record.policy.ladder ?? [],
+    tasks,
+    linkUses: uses,
+    events,
+  };
   const supervisor = webRoleAllows(user, 'supervisor');
   const active = record.status === 'open' || record.status === 'acknowledged';
   const taskList = (live?.tasks ?? []).map(
     (tk) =>
       html`<li class="task task-${tk.status}">
-        <strong>${tk.title}</strong> — ${tk.role},
+        <strong>${catalogText('taskTitle', tk.key, l, tk.title, tk.titleRef)}</strong> — ${tk.role},
         ${tk.status}${tk.assignees.length > 0 ? html`, ${tk.assignees.map((a) => a.name).join(', ')}` : ''}
         ${tk.ackDeadline ? html`, ${t(l, 'ackBy')} <time class="countdown" datetime="${tk.ackDeadline}" data-overdue="${t(l, 'overdue')}">${localTime(tk.ackDeadline, timeZone)}</time>` : ''}
         ${tk.eta ? html`, ${t(l, 'eta')} ${localTime(tk.eta, timeZone)}` : ''}
@@ -42,8 +65,8 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
                         name="option"
                         value="${o.id}"
                       />
-                      ${(o.fields ?? []).map((f) => html`<label>${f.label} <input name="f_${f.name}" type="${f.type === 'datetime' ? 'datetime-local' : f.type === 'date' ? 'date' : f.type === 'number' ? 'number' : 'text'}" required /></label>`)}
-                      <button type="submit">${o.label}</button>
+                      ${(o.fields ?? []).map((f) => html`<label>${fieldLabel(f, l)} <input name="f_${f.name}" type="${f.type === 'datetime' ? 'datetime-local' : f.type === 'date' ? 'date' : f.type === 'number' ? 'number' : 'text'}" required /></label>`)}
+                      <button type="submit">${catalogText('option', `${tk.key}.${o.id}`, l, o.label)}</button>
                     </form>`,
                 )}
                 ${
@@ -79,14 +102,20 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
     <ul class="tasks">
       ${taskList.length > 0 ? taskList : html`<li>${t(l, 'nothing')}</li>`}
     </ul>
+    ${factsList(record, l, reason?.[l] ?? null)} ${relatedList(related, l)}
     <h2>${t(l, 'timeline')}</h2>
     <ol class="timeline">
       ${events.map(
         (e) =>
-          html`<li class="ev-${e.type}">
-            <time datetime="${e.occurredAt}">${localTime(e.occurredAt, timeZone)}</time>
-            <strong>${e.type}</strong> <span class="actor">${e.actor}</span>
-            <code>${JSON.stringify(e.data)}</code>
+          html`<li class="ev-${e.type}" data-event="${e.id}">
+            <time datetime="${e.occurredAt}" title="${localTime(e.occurredAt, timeZone)}"
+              >${clockTime(e.occurredAt, timeZone)}</time
+            >
+            <span class="said">${sentence(tl, e)}</span>
+            <details class="raw">
+              <summary>${tx(l, 'rawData')}</summary>
+              <code>${e.type} · ${e.actor} · ${JSON.stringify(e.data)}</code>
+            </details>
           </li>`,
       )}
     </ol>
@@ -119,6 +148,52 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
     <h2>${t(l, 'erpDocuments')}</h2>
     <ul>
       ${docs.length > 0 ? docs.map((d) => html`<li>${String(d.data.docType)} <strong>${erpLink(d.data)}</strong> (${String(d.data.status)}) — ${String(d.data.step)}</li>`) : html`<li>${t(l, 'nothing')}</li>`}
+    </ul>`;
+}
+
+/** What the MES reported: the facts' ids (equipment, item, lot, order…), the reason code. */
+function factsList(record: CaseRecord, l: Lang, reasonName: string | null): Html {
+  const facts = Object.entries(record.details).filter(
+    ([, v]) => typeof v === 'string' || typeof v === 'number',
+  );
+  return html`<dl class="facts-list">
+    ${
+      record.reasonCode
+        ? html`<dt>${tx(l, 'reasonCode')}</dt>
+            <dd>
+              ${record.reasonCode}${reasonName ? ` — ${catalogText('reason', record.reasonCode, l, reasonName)}` : ''}
+            </dd>`
+        : ''
+    }
+    <dt>${tx(l, 'externalId')}</dt>
+    <dd>${record.source} ${record.externalId}</dd>
+    ${facts.map(
+      ([k, v]) =>
+        html`<dt>${k}</dt>
+          <dd>${String(v)}</dd>`,
+    )}
+    ${
+      record.description
+        ? html`<dt>${tx(l, 'description')}</dt>
+            <dd>${record.description}</dd>`
+        : ''
+    }
+  </dl>`;
+}
+
+/** The cases this one is linked to: its parent, cases it opened, what it recurred from, its recurrences. */
+function relatedList(related: RelatedCase[], l: Lang): Html {
+  if (related.length === 0) return html``;
+  return html`<h2>${tx(l, 'relatedCases')}</h2>
+    <ul class="related">
+      ${related.map(
+        (c) =>
+          html`<li data-relation="${c.relation}">
+            ${tx(l, `relation_${c.relation}`)}:
+            <a href="/cases/${c.id}">#${c.id}</a> ${EXCEPTION_TYPE_LABELS[c.type][l]} · ${c.title} ·
+            ${c.status}
+          </li>`,
+      )}
     </ul>`;
 }
 

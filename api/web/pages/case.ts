@@ -14,6 +14,7 @@ import type { WebContext } from '../context.js';
 import { html } from '../html.js';
 import { refusalText, t } from '../i18n.js';
 import { webRoleAllows, type WebRole } from '../session.js';
+import { caseTitle } from '../../../workflows/sop/index.js';
 import { caseActions, caseDetail } from './case-view.js';
 
 interface FormAction {
@@ -95,7 +96,7 @@ export function casePage(ctx: WebContext): Router {
     const l = ctx.lang(req);
     ctx.send(req, res, {
       title: `#${record.id}`,
-      body: html`<h1>#${record.id} ${record.title}</h1>
+      body: html`<h1>#${record.id} ${caseTitle(record, l)}</h1>
         ${error ? html`<p class="error" role="alert">${t(l, 'refused')}: ${error.message}</p>` : ''}
         <div
           id="case"
