@@ -33,8 +33,8 @@ after(async () => {
   await h?.stop();
 });
 
-/** The board as a signed-in supervisor sees it. */
-async function boardHtml(): Promise<string> {
+/** The board (or `path`) as a signed-in supervisor sees it. */
+async function boardHtml(path = '/'): Promise<string> {
   const email = `${uid('sup')}@test.local`;
   const id = await h.addPerson({ name: 'Board Viewer', email, roles: [{ role: 'supervisor' }] });
   const password = 'a long enough board password';
@@ -49,7 +49,7 @@ async function boardHtml(): Promise<string> {
     body: new URLSearchParams({ email, password }).toString(),
   });
   const cookie = /andon_session=([^;]*)/.exec(signIn.headers.get('set-cookie') ?? '')?.[1] ?? '';
-  const res = await fetch(`${h.url}/`, {
+  const res = await fetch(`${h.url}${path}`, {
     headers: { cookie: `andon_session=${cookie}`, 'accept-language': 'en' },
   });
   return res.text();
@@ -95,6 +95,10 @@ describe('alarm storms', () => {
     const board = await boardHtml();
     const row = new RegExp(`data-case="${id}"[\\s\\S]*?</tr>`).exec(board)?.[0] ?? '';
     assert.match(row, /×500/);
+    // And the andon wall screen's tile.
+    const tv = await boardHtml('/partials/andon/L1');
+    const tile = new RegExp(`data-case="${id}"[\\s\\S]*?</article>`).exec(tv)?.[0] ?? '';
+    assert.match(tile, /×500/);
   });
 
   it('counts a repeated report of the same key too, while the case is open', async () => {
