@@ -1,4 +1,5 @@
 /** createApp(deps): the Express application — REST API, web UI, webhooks, health, problem+json errors. */
+import { randomBytes } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Db } from '../db/index.js';
@@ -7,7 +8,10 @@ import type { LinkSigner } from '../lib/links.js';
 import type { Logger } from '../lib/logger.js';
 import type { MailCatcher } from '../lib/mail-catcher.js';
 import type { RecordingSms } from '../lib/recording-sms.js';
+import { createSecretBox, type SecretBox } from '../lib/secret-box.js';
+import type { StormKeys } from '../domain/storm.js';
 import { authenticate } from './auth.js';
+import { keepRawBody, requireSignatures } from './inbound-signature.js';
 import type { CaseClient } from './case-client.js';
 import { createMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
@@ -21,7 +25,10 @@ import { devRoutes } from './routes/dev.js';
 import { peopleRoutes } from './routes/people.js';
 import { displayTokenRoutes } from './routes/display-tokens.js';
 import { reportRoutes } from './routes/reports.js';
+import { mqttRoutes } from './routes/mqtt.js';
+import { signingRoutes } from './routes/signing.js';
 import { twilioRoutes } from './routes/twilio.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import type { CaseEventBus } from './web/live.js';
 import { webRoutes, type WebDeps } from './web/router.js';
 
@@ -47,6 +54,12 @@ export interface AppDeps {
   publicUrl?: () => string;
   /** The clock (rosters, links); default real time. */
   now?: () => Date;
+  /** Seals and opens the signing secrets of webhooks and MES keys (lib/secret-box.ts); default: a key for this process only. */
+  secrets?: SecretBox;
+  /** Business keys of alarm storms per type (default: domain/storm.ts). */
+  storm?: StormKeys;
+  /** Outgoing webhooks: plain http beyond loopback allowed, and how long one POST may take. */
+  webhooks?: { allowHttp?: boolean; timeoutMs?: number };
   /** Origins group-channel webhooks may use besides the providers' own (ANDON_CHAT_WEBHOOK_ORIGINS). */
   chatWebhookOrigins?: readonly string[];
   /** The web UI (sign-in, board, case pages, reports); absent: API only. */
@@ -88,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const metrics = createMetrics(deps.db);
+  const secrets = deps.secrets ?? createSecretBox(randomBytes(32).toString('base64url'));
   app.use(metrics.middleware);
   app.use(securityHeaders);
   // API answers are about one moment and one caller: never kept by a cache.
@@ -95,7 +109,9 @@ export function createApp(deps: AppDeps): Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: keepRawBody }),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -148,12 +164,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     '/api/v1',
     authenticate(deps.db),
+    requireSignatures(deps.db, secrets, deps.now),
     caseRoutes({ ...deps, metrics }),
     catalogRoutes(deps),
     reportRoutes(deps),
     peopleRoutes(deps),
     accountRoutes(deps),
     devRoutes(deps),
+    webhookRoutes({ db: deps.db, secrets, publicUrl, ...deps.webhooks }),
+    signingRoutes({ db: deps.db, secrets }),
+    mqttRoutes(deps),
     notifyAdminRoutes({
       db: deps.db,
       publicUrl,

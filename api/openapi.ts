@@ -6,8 +6,10 @@
  * web UI's pages.
  */
 import { z } from 'zod';
+import * as integrationResponses from '../domain/contracts/integration-responses.js';
 import * as responses from '../domain/contracts/responses.js';
 import { API_OPERATIONS } from './openapi-api.js';
+import { WEBHOOKS_SECTION } from './openapi-integrations.js';
 import { PUBLIC_OPERATIONS, WEB_OPERATIONS } from './openapi-public.js';
 import { ADMIN_UI_OPERATIONS, FLOOR_OPERATIONS } from './openapi-floor.js';
 import type { Auth, Operation } from './openapi-types.js';
@@ -30,7 +32,7 @@ export const schemaOf = (s: z.ZodType): JsonSchema => jsonSchema(s, 'input');
 
 /** Response schemas by name (`caseResponse` → `Case`), kept once under components.schemas. */
 const NAMED = new Map<z.ZodType, string>(
-  Object.entries(responses).map(([key, schema]) => [
+  Object.entries({ ...responses, ...integrationResponses }).map(([key, schema]) => [
     schema as z.ZodType,
     key.replace(/Response$/, '').replace(/^./, (c) => c.toUpperCase()),
   ]),
@@ -134,6 +136,7 @@ export function openApiDocument(): JsonSchema {
       { name: 'reports', description: 'KPI reports' },
       { name: 'notifications', description: 'Group channels, stakeholder subscriptions, message templates' },
       { name: 'dev', description: 'In-process transports (only without SMTP / Twilio)' },
+      { name: 'integrations', description: 'Outgoing webhooks (MES write-back), signed MES keys, MQTT' },
       { name: 'messages', description: 'Action links and Twilio webhooks, reached without an API key' },
       { name: 'operations', description: 'Health, readiness, metrics, this document' },
       { name: 'web', description: 'The web UI: server-rendered HTML pages for a signed-in person' },
@@ -157,5 +160,6 @@ export function openApiDocument(): JsonSchema {
       schemas: Object.fromEntries([...NAMED].map(([schema, name]) => [name, jsonSchema(schema, 'output')])),
     },
     paths,
+    webhooks: WEBHOOKS_SECTION,
   };
 }

@@ -1,6 +1,7 @@
 /** The API process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… npm run api`. */
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
+import { integrationOptions } from '../lib/integrations.js';
 import { boot, onShutdown } from './common.js';
 
 const { config, logger, erpSettings } = boot('api', REQUIRED_ENV.api);
@@ -11,6 +12,7 @@ try {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.ANDON_TASK_QUEUE,
     logger,
+    ...integrationOptions(config),
     runWorker: false,
     erpSettings,
     runApi: true,

@@ -17,6 +17,7 @@ import { ensureDemoKeys, ensureDemoLogins } from '../db/demo-keys.js';
 
 import { seedDemoPlant } from '../db/seed.js';
 import { loadConfig } from '../lib/config.js';
+import { integrationOptions, localSecretsKey } from '../lib/integrations.js';
 import { redactActionLinks } from '../lib/links.js';
 import { MailCatcher } from '../lib/mail-catcher.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
@@ -109,6 +110,9 @@ async function main(): Promise<void> {
         ? { workflowBundleCode: readFileSync(config.ANDON_WORKFLOW_BUNDLE, 'utf8') }
         : {}),
       runApi: true,
+      ...integrationOptions(config, {
+        secretsKey: config.ANDON_LINK_SECRET ?? localSecretsKey(dataDir),
+      }),
       timeZone: config.ANDON_TIMEZONE,
       ...(config.ANDON_SESSION_SECRET ? { sessionSecret: config.ANDON_SESSION_SECRET } : {}),
 

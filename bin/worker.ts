@@ -4,6 +4,7 @@ import { createSmtpMailer } from '../activities/notify/mailer.js';
 import { smsFromConfig } from '../lib/recording-sms.js';
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
+import { integrationOptions } from '../lib/integrations.js';
 import { boot, onShutdown } from './common.js';
 
 const { config, logger, erpSettings } = boot('worker', REQUIRED_ENV.worker);
@@ -22,6 +23,7 @@ try {
     linkTtlSeconds: config.ANDON_LINK_TTL_SECONDS,
     linkSecret: config.ANDON_LINK_SECRET!,
     logger,
+    ...integrationOptions(config),
     runWorker: true,
     erpLatencyMs: config.ANDON_ERP_SIM_LATENCY_MS,
     ...(config.ANDON_WORKFLOW_BUNDLE

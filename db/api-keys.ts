@@ -8,6 +8,8 @@ export interface ApiKeyRecord {
   name: string;
   role: ApiRole;
   personId: number | null;
+  /** Its writes must be signed (X-Andon-Signature; db/inbound-signatures.ts). */
+  signatureRequired?: boolean;
 }
 
 interface ApiKeyRow {
@@ -18,13 +20,17 @@ interface ApiKeyRow {
   person_id: number | null;
   created_at: Date;
   revoked_at: Date | null;
+  signature_required: boolean;
 }
 
-const toRecord = (row: Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'person_id'>): ApiKeyRecord => ({
+const toRecord = (
+  row: Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'person_id'> & { signature_required?: boolean },
+): ApiKeyRecord => ({
   id: row.id,
   name: row.name,
   role: row.role,
   personId: row.person_id,
+  signatureRequired: row.signature_required ?? false,
 });
 
 export function hashApiKey(plaintext: string): string {

@@ -1,6 +1,7 @@
 /** Configuration from the environment, validated once at start-up. Secrets come only from here. */
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/shifts.js';
+import { INTEGRATION_ENV } from './integration-env.js';
 
 const emptyToUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -109,6 +110,8 @@ const schema = z.object({
   ODOO_PASSWORD: optionalString,
   ODOO_PROTOCOL: z.preprocess(emptyToUndefined, z.enum(['json2', 'jsonrpc']).optional()),
   ANDON_ERP_REST_CONFIG: optionalString,
+
+  ...INTEGRATION_ENV,
 
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
