@@ -1,9 +1,11 @@
 /** createActivities(deps): the activity implementations the worker registers. */
+import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { dataRejection, safeDbMessage } from '../db/errors.js';
 import type { Db } from '../db/index.js';
 import type { LinkSigner } from '../lib/links.js';
 import type { Logger } from '../lib/logger.js';
+import { createSecretBox, type SecretBox } from '../lib/secret-box.js';
 import { erpCreate, erpStock } from './erp/activities.js';
 import type { ErpAdapter } from './erp/types.js';
 import { openLinkedCase } from './linked.js';
@@ -13,6 +15,8 @@ import { pageLevel } from './notify/paging.js';
 import type { SmsSender } from './notify/sms.js';
 import { recordActivities } from './records.js';
 import type { CaseActivities } from './types.js';
+import { webhookActivities } from './webhooks/deliver.js';
+import type { WebhookActivities } from './webhooks/types.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -29,11 +33,18 @@ export interface ActivityDeps {
   now?: () => Date;
   /** IANA time zone of the plant: shift patterns without their own zone use it. */
   timeZone?: string;
+  /** Opens the sealed signing secrets of webhook endpoints (without it none can be opened). */
+  secrets?: SecretBox;
+  /** How long one webhook POST may take (default 10 s). */
+  webhookTimeoutMs?: number;
   /** Posts chat cards to group channels; default: HTTPS to the providers' webhooks. */
   chat?: ChatSender;
 }
 
-export function createActivities(input: ActivityDeps): CaseActivities {
+/** Every activity the worker registers: the case's and the webhook deliveries'. */
+export type AndonActivities = CaseActivities & WebhookActivities;
+
+export function createActivities(input: ActivityDeps): AndonActivities {
   const deps = { ...input, chat: input.chat ?? createChatSender() };
   const paging = {
     ...deps,
@@ -47,6 +58,12 @@ export function createActivities(input: ActivityDeps): CaseActivities {
       erpStock: (input) => erpStock(deps.erp, input),
       erpCreate: (input) => erpCreate(deps.db, deps.erp, input),
       openLinkedCase: (input) => openLinkedCase(deps.db, input),
+      ...webhookActivities({
+        db: deps.db,
+        secrets: deps.secrets ?? createSecretBox(randomBytes(32).toString('base64url')),
+        publicUrl: deps.publicUrl,
+        timeoutMs: deps.webhookTimeoutMs ?? 10_000,
+      }),
     },
     deps.logger,
   );
@@ -58,7 +75,7 @@ export function createActivities(input: ActivityDeps): CaseActivities {
  * case — and any other database error loses its SQL text, which knex puts in the message and
  * which would otherwise reach the workflow's history, the timeline and the case page.
  */
-function guardDatabaseErrors(activities: CaseActivities, logger: Logger): CaseActivities {
+function guardDatabaseErrors(activities: AndonActivities, logger: Logger): AndonActivities {
   const guarded: Record<string, (input: never) => Promise<unknown>> = {};
   for (const [name, fn] of Object.entries(activities) as Array<
     [string, (input: never) => Promise<unknown>]
@@ -76,7 +93,7 @@ function guardDatabaseErrors(activities: CaseActivities, logger: Logger): CaseAc
       }
     };
   }
-  return guarded as unknown as CaseActivities;
+  return guarded as unknown as AndonActivities;
 }
 
 export type { CaseActivities } from './types.js';

@@ -1,4 +1,5 @@
 /** createApp(deps): the Express application — REST API, web UI, webhooks, health, problem+json errors. */
+import { randomBytes } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Db } from '../db/index.js';
@@ -8,7 +9,10 @@ import { logContext } from '../lib/log-context.js';
 import type { Logger } from '../lib/logger.js';
 import type { MailCatcher } from '../lib/mail-catcher.js';
 import type { RecordingSms } from '../lib/recording-sms.js';
+import { createSecretBox, type SecretBox } from '../lib/secret-box.js';
+import type { StormKeys } from '../domain/storm.js';
 import { authenticate } from './auth.js';
+import { keepRawBody, requireSignatures } from './inbound-signature.js';
 import type { CaseClient } from './case-client.js';
 import { createMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
@@ -24,8 +28,11 @@ import { devRoutes } from './routes/dev.js';
 import { peopleRoutes } from './routes/people.js';
 import { displayTokenRoutes } from './routes/display-tokens.js';
 import { reportRoutes } from './routes/reports.js';
+import { mqttRoutes } from './routes/mqtt.js';
+import { signingRoutes } from './routes/signing.js';
 import { twilioRoutes } from './routes/twilio.js';
 import { userRoutes } from './routes/users.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import type { CaseEventBus } from './web/live.js';
 import { webRoutes, type WebDeps } from './web/router.js';
 
@@ -55,6 +62,12 @@ export interface AppDeps {
   draining?: () => boolean;
   /** More exposition text for /metrics (the worker's, when it runs in the same process). */
   extraMetrics?: () => Promise<string>;
+  /** Seals and opens the signing secrets of webhooks and MES keys (lib/secret-box.ts); default: a key for this process only. */
+  secrets?: SecretBox;
+  /** Business keys of alarm storms per type (default: domain/storm.ts). */
+  storm?: StormKeys;
+  /** Outgoing webhooks: plain http beyond loopback allowed, and how long one POST may take. */
+  webhooks?: { allowHttp?: boolean; timeoutMs?: number };
   /** Origins group-channel webhooks may use besides the providers' own (ANDON_CHAT_WEBHOOK_ORIGINS). */
   chatWebhookOrigins?: readonly string[];
   /** The web UI (sign-in, board, case pages, reports); absent: API only. */
@@ -96,6 +109,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const metrics = createMetrics(deps.db);
+  const secrets = deps.secrets ?? createSecretBox(randomBytes(32).toString('base64url'));
   app.use(metrics.middleware);
   app.use(securityHeaders);
   // API answers are about one moment and one caller: never kept by a cache.
@@ -103,7 +117,9 @@ export function createApp(deps: AppDeps): Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: keepRawBody }),
+  );
   // Log lines written while serving a case carry its id.
   app.use((req, _res, next) => {
     const m = /^\/(?:api\/v1\/)?cases\/(\d{1,15})(?:\/|$)/.exec(req.path);
@@ -165,6 +181,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     '/api/v1',
     authenticate(deps.db),
+    requireSignatures(deps.db, secrets, deps.now),
     caseRoutes({ ...deps, metrics }),
     catalogRoutes(deps),
     reportRoutes(deps),
@@ -174,6 +191,9 @@ export function createApp(deps: AppDeps): Express {
     apiKeyRoutes(deps),
     auditRoutes(deps),
     devRoutes(deps),
+    webhookRoutes({ db: deps.db, secrets, publicUrl, ...deps.webhooks }),
+    signingRoutes({ db: deps.db, secrets }),
+    mqttRoutes(deps),
     notifyAdminRoutes({
       db: deps.db,
       publicUrl,

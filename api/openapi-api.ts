@@ -34,6 +34,7 @@ import {
   timelineResponse,
 } from '../domain/contracts/responses.js';
 import { idParam } from '../domain/contracts/rules.js';
+import { INTEGRATION_OPERATIONS } from './openapi-integrations.js';
 import { NOTIFY_OPERATIONS } from './openapi-notify.js';
 import { PEOPLE_OPERATIONS } from './openapi-people.js';
 import type { Answer, Operation } from './openapi-types.js';
@@ -76,6 +77,7 @@ const admin = (o: Omit<Operation, 'auth' | 'roles' | 'tag'>, tag = 'people'): Op
 
 export const API_OPERATIONS: readonly Operation[] = [
   ...PEOPLE_OPERATIONS,
+  ...INTEGRATION_OPERATIONS,
   ...NOTIFY_OPERATIONS,
   // ── cases ───────────────────────────────────────────────────────────────────────────────────
   {
@@ -87,7 +89,11 @@ export const API_OPERATIONS: readonly Operation[] = [
     tag: 'cases',
     body: createCaseBody,
     responses: {
-      '200': { description: 'the existing case of this source + externalId', json: caseResponse },
+      '200': {
+        description:
+          'the existing case of this source + externalId, or the open case of the same business key (a repeat: `reportCount` counts it)',
+        json: caseResponse,
+      },
       '201': { description: 'the new case', json: caseResponse },
       '202': {
         description: 'accepted while Temporal is unreachable; its workflow starts when it is back',

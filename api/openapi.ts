@@ -6,9 +6,11 @@
  * web UI's pages.
  */
 import { z } from 'zod';
+import * as integrationResponses from '../domain/contracts/integration-responses.js';
 import * as responses from '../domain/contracts/responses.js';
 import { ACCOUNT_OPERATIONS } from './openapi-accounts.js';
 import { API_OPERATIONS } from './openapi-api.js';
+import { WEBHOOKS_SECTION } from './openapi-integrations.js';
 import { PUBLIC_OPERATIONS, WEB_OPERATIONS } from './openapi-public.js';
 import { ADMIN_UI_OPERATIONS, FLOOR_OPERATIONS } from './openapi-floor.js';
 import type { Auth, Operation } from './openapi-types.js';
@@ -31,7 +33,7 @@ export const schemaOf = (s: z.ZodType): JsonSchema => jsonSchema(s, 'input');
 
 /** Response schemas by name (`caseResponse` → `Case`), kept once under components.schemas. */
 const NAMED = new Map<z.ZodType, string>(
-  Object.entries(responses).map(([key, schema]) => [
+  Object.entries({ ...responses, ...integrationResponses }).map(([key, schema]) => [
     schema as z.ZodType,
     key.replace(/Response$/, '').replace(/^./, (c) => c.toUpperCase()),
   ]),
@@ -137,6 +139,7 @@ export function openApiDocument(): JsonSchema {
       { name: 'keys', description: 'API keys: issue, list, rotate, revoke' },
       { name: 'notifications', description: 'Group channels, stakeholder subscriptions, message templates' },
       { name: 'dev', description: 'In-process transports (only without SMTP / Twilio)' },
+      { name: 'integrations', description: 'Outgoing webhooks (MES write-back), signed MES keys, MQTT' },
       { name: 'messages', description: 'Action links and Twilio webhooks, reached without an API key' },
       { name: 'operations', description: 'Health, readiness, metrics, this document' },
       { name: 'web', description: 'The web UI: server-rendered HTML pages for a signed-in person' },
@@ -160,5 +163,6 @@ export function openApiDocument(): JsonSchema {
       schemas: Object.fromEntries([...NAMED].map(([schema, name]) => [name, jsonSchema(schema, 'output')])),
     },
     paths,
+    webhooks: WEBHOOKS_SECTION,
   };
 }

@@ -5,6 +5,7 @@
 import { probeDatabase } from '../db/index.js';
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
+import { integrationOptions } from '../lib/integrations.js';
 import { boot, failedToStart, onShutdown } from './common.js';
 
 const { config, logger, erpSettings } = boot('api', REQUIRED_ENV.api);
@@ -16,6 +17,7 @@ try {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.ANDON_TASK_QUEUE,
     logger,
+    ...integrationOptions(config),
     runWorker: false,
     erpSettings,
     runApi: true,

@@ -21,6 +21,7 @@ import { ensureDemoKeys, ensureDemoLogins } from '../db/demo-keys.js';
 import { probeDatabase } from '../db/index.js';
 import { seedDemoPlant } from '../db/seed.js';
 import { loadConfig } from '../lib/config.js';
+import { integrationOptions, localSecretsKey } from '../lib/integrations.js';
 import { redactActionLinks } from '../lib/links.js';
 import { MailCatcher } from '../lib/mail-catcher.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
@@ -159,6 +160,9 @@ async function main(): Promise<void> {
       runApi: true,
       runtimeMetricsUrl: `http://127.0.0.1:${runtimeMetricsPort}/metrics`,
       shutdownGraceMs: config.ANDON_SHUTDOWN_GRACE_SECONDS * 1000,
+      ...integrationOptions(config, {
+        secretsKey: config.ANDON_LINK_SECRET ?? localSecretsKey(dataDir),
+      }),
       timeZone: config.ANDON_TIMEZONE,
       ...(config.ANDON_SESSION_SECRET ? { sessionSecret: config.ANDON_SESSION_SECRET } : {}),
 

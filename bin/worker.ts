@@ -9,6 +9,7 @@ import { probeDatabase } from '../db/index.js';
 import { smsFromConfig } from '../lib/recording-sms.js';
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
+import { integrationOptions } from '../lib/integrations.js';
 import { freePort } from '../lib/temporal-dev-server.js';
 import { boot, failedToStart, onShutdown } from './common.js';
 
@@ -30,6 +31,7 @@ try {
     linkTtlSeconds: config.ANDON_LINK_TTL_SECONDS,
     linkSecret: config.ANDON_LINK_SECRET!,
     logger,
+    ...integrationOptions(config),
     runWorker: true,
     erpLatencyMs: config.ANDON_ERP_SIM_LATENCY_MS,
     ...(config.ANDON_WORKFLOW_BUNDLE

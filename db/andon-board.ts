@@ -20,6 +20,8 @@ export interface AndonCase {
   slaDeadline: string | null;
   currentStep: string | null;
   people: string[];
+  /** How many reports the case stands for (alarm storms fold repeats into it). */
+  reportCount: number;
 }
 
 export interface AndonTile {
@@ -52,6 +54,7 @@ interface CaseRow {
   sla_deadline: Date | null;
   sla_breached: boolean;
   current_step: string | null;
+  report_count: number;
 }
 
 export async function andonBoard(db: Db, opts: { lines: string[] | null; now: Date }): Promise<AndonLine[]> {
@@ -86,6 +89,7 @@ export async function andonBoard(db: Db, opts: { lines: string[] | null; now: Da
           'sla_deadline',
           'sla_breached',
           'current_step',
+          'report_count',
         ),
       'line',
     ),
@@ -134,6 +138,7 @@ export async function andonBoard(db: Db, opts: { lines: string[] | null; now: Da
       slaDeadline: c.sla_deadline ? c.sla_deadline.toISOString() : null,
       currentStep: c.current_step,
       people: people.get(c.id) ?? [],
+      reportCount: c.report_count,
       colour: caseColour(
         {
           status: c.status,

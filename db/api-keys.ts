@@ -12,6 +12,8 @@ export interface ApiKeyRecord {
   name: string;
   role: ApiRole;
   personId: number | null;
+  /** Its writes must be signed (X-Andon-Signature; db/inbound-signatures.ts). */
+  signatureRequired?: boolean;
 }
 
 interface ApiKeyRow {
@@ -27,16 +29,20 @@ interface ApiKeyRow {
   last_used_at: Date | null;
   expires_at: Date | null;
   replaced_by: number | null;
+  signature_required: boolean;
 }
 
 /** Characters of a key kept in clear to recognise it: `andon_` and four more. */
 export const KEY_PREFIX_LENGTH = 10;
 
-const toRecord = (row: Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'person_id'>): ApiKeyRecord => ({
+const toRecord = (
+  row: Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'person_id'> & { signature_required?: boolean },
+): ApiKeyRecord => ({
   id: row.id,
   name: row.name,
   role: row.role,
   personId: row.person_id,
+  signatureRequired: row.signature_required ?? false,
 });
 
 export function hashApiKey(plaintext: string): string {

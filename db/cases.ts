@@ -1,6 +1,7 @@
 /** Case rows: the system of record people and reports read (timeline: timeline.ts, outbox: outbox.ts). */
 import type { PolicySnapshot } from '../domain/contracts/policy.js';
 import type { CaseStatus, ExceptionType, Severity } from '../domain/model.js';
+import { caseIdByKey, countRepeat } from './case-reports.js';
 import type { Db } from './index.js';
 import { insertEvent } from './timeline.js';
 
@@ -36,6 +37,9 @@ export interface CaseRecord {
   reopenCount: number;
   parentCaseId: number | null;
   recurrenceOf: number | null;
+  /** How many reports the case stands for: repeats of the problem while it is open fold into it. */
+  reportCount: number;
+  lastSeenAt: string;
 }
 
 export interface NewCase {
@@ -45,14 +49,26 @@ export interface NewCase {
   severity: Severity;
   line: string;
   station: string | null;
-  title: string;
+  /** The title, or how to make it (only when a case is made: a repeat needs none). */
+  title: string | (() => string);
   description: string | null;
   reasonCode: string | null;
   details: Record<string, unknown>;
   occurredAt: Date;
-  policy: PolicySnapshot;
-  /** The shift running when the case opened (see domain/shifts.ts). */
-  shift?: string | null;
+  /** The policy snapshot, or how to find it (only when a case is made: a repeat needs none). */
+  policy: PolicySnapshot | (() => Promise<PolicySnapshot>);
+  /** The shift running when the case opened (see domain/shifts.ts), or how to find it. */
+  shift?: string | null | (() => string | null);
+  /**
+   * Set for reports from outside (REST, MQTT): a report of a case still open is counted on it as a
+   * repeat — by its own key, or by its business key when `fingerprint` is set (alarm storms).
+   * Absent (cases Andon opens itself): a repeat of the key only finds the case.
+   */
+  repeats?: {
+    fingerprint: string | null;
+    /** False: a report of a key already known is a duplicate delivery, not counted (MQTT). */
+    countSameKey?: boolean;
+  };
 }
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
@@ -90,6 +106,8 @@ interface CaseRow {
   reopen_count: number;
   parent_case_id: number | null;
   recurrence_of: number | null;
+  report_count: number;
+  last_seen_at: Date;
 }
 
 export function toCaseRecord(r: CaseRow): CaseRecord {
@@ -125,59 +143,102 @@ export function toCaseRecord(r: CaseRow): CaseRecord {
     reopenCount: r.reopen_count,
     parentCaseId: r.parent_case_id,
     recurrenceOf: r.recurrence_of,
+    reportCount: r.report_count,
+    lastSeenAt: iso(r.last_seen_at)!,
   };
 }
 
+export type OpenOutcome =
+  /** A new case. */
+  | { created: true; repeat: false; record: CaseRecord }
+  /** An earlier case of the same report; `repeat`: counted on it (it was still open). */
+  | { created: false; repeat: boolean; record: CaseRecord };
+
 /**
- * Inserts the case and its `opened` event in one transaction, or returns the existing case for
- * the same source + externalId (`created: false`). Safe under concurrent duplicates.
+ * Inserts the case and its `opened` event in one transaction, or answers the case the report
+ * belongs to: the one with the same source + externalId, or (with `repeats.fingerprint`) the open
+ * case of the same business key, counting the report on it (db/case-reports.ts). Race-free without
+ * locks: the insert yields to a concurrent one of the same key or business key (unique indexes), and
+ * the report then finds that case; a repeat is one statement on the case's row.
  */
-export async function openCase(
-  db: Db,
-  c: NewCase,
-  actor: string,
-): Promise<{ created: boolean; record: CaseRecord }> {
-  return db.transaction(async (trx) => {
-    // jsonb columns are inserted as JSON text, so the insert itself is not typed by CaseRow.
-    const inserted = await trx('cases')
-      .insert({
-        source: c.source,
-        external_id: c.externalId,
-        type: c.type,
-        severity: c.severity,
-        status: 'pending_start',
-        line: c.line,
-        station: c.station,
-        title: c.title,
-        description: c.description,
-        reason_code: c.reasonCode,
-        details: JSON.stringify(c.details),
-        policy: JSON.stringify(c.policy),
-        occurred_at: c.occurredAt,
-        shift: c.shift ?? null,
-        sla_deadline: trx.raw('now() + make_interval(secs => ?)', [c.policy.resolveSlaSeconds]),
-      })
-      .onConflict(['source', 'external_id'])
-      .ignore()
-      .returning<CaseRow[]>('*');
-    const row = inserted[0];
-    if (!row) {
-      const existing = await trx<CaseRow>('cases')
-        .where({ source: c.source, external_id: c.externalId })
-        .first();
-      if (!existing) throw new Error('case conflict without an existing row');
-      return { created: false, record: toCaseRecord(existing) };
-    }
-    const id = row.id;
-    await insertEvent(trx, {
-      caseId: id,
-      type: 'opened',
-      actor,
-      data: { source: c.source, externalId: c.externalId, type: c.type, severity: c.severity, line: c.line },
-      idempotencyKey: `case-${id}:opened`,
+export async function openCase(db: Db, c: NewCase, actor: string): Promise<OpenOutcome> {
+  const fingerprint = c.repeats?.fingerprint ?? null;
+  const businessKey = fingerprint ? { type: c.type, line: c.line, fingerprint } : null;
+
+  /** The case this report belongs to, if any: counted on (reports from outside, open case), or as it is. */
+  const existing = async (): Promise<OpenOutcome | null> => {
+    let id: number | null;
+    if (c.repeats) {
+      const countSameKey = c.repeats.countSameKey ?? true;
+      const r = await countRepeat<CaseRow>(db, { ...c, businessKey, countSameKey });
+      if (r.counted) return { created: false, repeat: true, record: toCaseRecord(r.counted) };
+      id = r.caseId;
+    } else id = await caseIdByKey(db, c.source, c.externalId);
+    if (id === null) return null;
+    const row = await db<CaseRow>('cases').where({ id }).first();
+    if (!row) throw new Error(`case ${id} vanished`);
+    return { created: false, repeat: false, record: toCaseRecord(row) };
+  };
+
+  // A few rounds at most: each lost insert means another report's case now exists to be found.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const found = await existing();
+    if (found) return found;
+    const policy = typeof c.policy === 'function' ? await c.policy() : c.policy;
+    const opened = await db.transaction(async (trx) => {
+      const row = await insertCase(trx, { ...c, policy }, fingerprint);
+      if (!row) return null;
+      await insertEvent(trx, {
+        caseId: row.id,
+        type: 'opened',
+        actor,
+        data: {
+          source: c.source,
+          externalId: c.externalId,
+          type: c.type,
+          severity: c.severity,
+          line: c.line,
+        },
+        idempotencyKey: `case-${row.id}:opened`,
+      });
+      return row;
     });
-    return { created: true, record: toCaseRecord(row) };
-  });
+    if (opened) return { created: true, repeat: false, record: toCaseRecord(opened) };
+  }
+  throw new Error('case conflict without an existing row');
+}
+
+/** The insert itself; null when a case with the same key, or an open one of the business key, exists. */
+async function insertCase(
+  trx: Db,
+  c: NewCase & { policy: PolicySnapshot },
+  fingerprint: string | null,
+): Promise<CaseRow | null> {
+  // jsonb columns are inserted as JSON text, so the insert itself is not typed by CaseRow.
+  const inserted = await trx('cases')
+    .insert({
+      source: c.source,
+      external_id: c.externalId,
+      type: c.type,
+      severity: c.severity,
+      status: 'pending_start',
+      line: c.line,
+      station: c.station,
+      title: typeof c.title === 'function' ? c.title() : c.title,
+      description: c.description,
+      reason_code: c.reasonCode,
+      details: JSON.stringify(c.details),
+      policy: JSON.stringify(c.policy),
+      occurred_at: c.occurredAt,
+      shift: (typeof c.shift === 'function' ? c.shift() : c.shift) ?? null,
+      fingerprint,
+      sla_deadline: trx.raw('now() + make_interval(secs => ?)', [c.policy.resolveSlaSeconds]),
+    })
+    // Any conflict: the key (cases_source_external_id_unique) or the business key (cases_open_fingerprint).
+    .onConflict()
+    .ignore()
+    .returning<CaseRow[]>('*');
+  return inserted[0] ?? null;
 }
 
 export async function getCase(db: Db, id: number): Promise<CaseRecord | null> {
@@ -215,6 +276,9 @@ export interface CaseListFilters {
   limit: number;
   /** Id of the last case of the previous page (keyset pagination, newest first). */
   cursor?: number;
+  source?: string;
+  /** The id a system reported the case under, its own or a folded repeat's. */
+  externalId?: string;
 }
 
 export async function listCases(
@@ -230,6 +294,15 @@ export async function listCases(
   if (f.from) q.where('opened_at', '>=', f.from);
   if (f.to) q.where('opened_at', '<', f.to);
   if (f.cursor) q.where('id', '<', f.cursor);
+  if (f.externalId) {
+    // The case's own key, or the key of a report folded into it (which may be another source's).
+    const key = { external_id: f.externalId, ...(f.source ? { source: f.source } : {}) };
+    q.where((w) => {
+      w.where(key).orWhereIn('id', (folded) => {
+        folded.select('case_id').from('case_reports').where(key);
+      });
+    });
+  } else if (f.source) q.where({ source: f.source });
   const rows = await q;
   const page = rows.slice(0, f.limit).map(toCaseRecord);
   return { cases: page, nextCursor: rows.length > f.limit ? page[page.length - 1]!.id : null };

@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004_reports.js';
 import * as m0005 from './migrations/0005_people_rosters.js';
 import * as m0006 from './migrations/0006_web.js';
 import * as m0007 from './migrations/0007_web_security.js';
+import * as m0012 from './migrations/0012_mes_integration.js';
 import * as m0013 from './migrations/0013_channels_subscriptions_templates.js';
 import * as m0014 from './migrations/0014_accounts_audit.js';
 import * as m0015 from './migrations/0015_andon_displays.js';
@@ -29,6 +30,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['0005_people_rosters', m0005],
   ['0006_web', m0006],
   ['0007_web_security', m0007],
+  ['0012_mes_integration', m0012],
   ['0013_channels_subscriptions_templates', m0013],
   ['0014_accounts_audit', m0014],
   ['0015_andon_displays', m0015],

@@ -121,7 +121,7 @@ export async function adminOverview(db: Db): Promise<AdminOverview> {
 export interface BoardExtras {
   /** Names of the people assigned an active task, per case. */
   assignees: Map<number, string[]>;
-  titles: Map<number, { title: string; currentStep: string | null }>;
+  titles: Map<number, { title: string; currentStep: string | null; reportCount: number; lastSeenAt: string }>;
 }
 
 /** What the board shows of its cases beyond the board query: who is on them, titles and steps. */
@@ -132,9 +132,11 @@ export async function boardExtras(db: Db, caseIds: number[]): Promise<BoardExtra
       .whereIn('status', ['open', 'acked'])
       .orderBy('id')
       .select('case_id', 'assignees'),
-    db<{ id: number; title: string; current_step: string | null }>('cases')
+    db<{ id: number; title: string; current_step: string | null; report_count: number; last_seen_at: Date }>(
+      'cases',
+    )
       .whereIn('id', caseIds)
-      .select('id', 'title', 'current_step'),
+      .select('id', 'title', 'current_step', 'report_count', 'last_seen_at'),
   ]);
   const assignees = new Map<number, string[]>();
   for (const t of tasks) {
@@ -142,7 +144,17 @@ export async function boardExtras(db: Db, caseIds: number[]): Promise<BoardExtra
     for (const a of t.assignees ?? []) if (!names.includes(a.name)) names.push(a.name);
     assignees.set(t.case_id, names);
   }
-  const titles = new Map(cases.map((c) => [c.id, { title: c.title, currentStep: c.current_step }]));
+  const titles = new Map(
+    cases.map((c) => [
+      c.id,
+      {
+        title: c.title,
+        currentStep: c.current_step,
+        reportCount: c.report_count,
+        lastSeenAt: c.last_seen_at.toISOString(),
+      },
+    ]),
+  );
   return { assignees, titles };
 }
 

@@ -54,6 +54,8 @@ export const EVENT_TYPES = [
   'closed',
   'cancelled',
   'reopened',
+  'webhook_delivered',
+  'webhook_failed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,6 +1,7 @@
 /** Configuration from the environment, validated once at start-up. Secrets come only from here. */
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/shifts.js';
+import { INTEGRATION_ENV } from './integration-env.js';
 
 const emptyToUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -117,6 +118,7 @@ const schema = z.object({
     emptyToUndefined,
     z.coerce.number().int().min(0).max(3600).default(25),
   ),
+  ...INTEGRATION_ENV,
 
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,

@@ -20,20 +20,24 @@ import { createApp } from '../api/app.js';
 import { createCaseClient } from '../api/case-client.js';
 import type { WebDeps } from '../api/web/router.js';
 import { startReconciler } from '../api/reconciler.js';
+import { startMqttIntake, type MqttIntake } from '../api/mqtt/intake.js';
+import { startWebhookRelay } from '../api/webhook-relay.js';
 import { ensureApiKey } from '../db/api-keys.js';
 import { createDb, migrate, type Db } from '../db/index.js';
 import { databaseReady } from '../db/web-admin.js';
 import { drainable } from './http-drain.js';
 import { startOpsServer } from './ops-server.js';
+import { DEFAULT_WEBHOOK_RETRY, type IntegrationOptions } from './integrations.js';
 import { createLinkSigner } from './links.js';
 import type { Logger } from './logger.js';
 import type { MailCatcher } from './mail-catcher.js';
 import { RecordingSms } from './recording-sms.js';
 import { StartupError } from './startup-errors.js';
+import { createSecretBox } from './secret-box.js';
 import { createWorker } from './worker.js';
 import { createWorkerMetrics } from './worker-metrics.js';
 
-export interface AndonOptions {
+export interface AndonOptions extends IntegrationOptions {
   databaseUrl: string;
   temporalAddress: string;
   namespace: string;
@@ -99,6 +103,8 @@ export interface Andon {
   workerIdentity: string | null;
   /** The worker's operations endpoints, when it serves them. */
   opsUrl: string | null;
+  /** The MQTT intake, when ANDON_MQTT_URL is set and the API runs. */
+  mqtt: MqttIntake | null;
   stop(): Promise<void>;
 }
 
@@ -137,6 +143,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
       await ensureApiKey(db, { name: 'bootstrap admin', role: 'admin', plaintext: o.bootstrapAdminKey });
 
     let url: string | null = null;
+    let intake: MqttIntake | null = null;
     if (!o.linkSecret)
       o.logger.warn(
         'ANDON_LINK_SECRET is not set: action links are signed with a random key and end at restart',
@@ -147,6 +154,13 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
       now,
     });
     const sms = o.sms ?? o.devSms ?? new RecordingSms();
+    if (!o.secretsKey && !o.linkSecret)
+      o.logger.warn(
+        'neither ANDON_SECRETS_KEY nor ANDON_LINK_SECRET is set: webhook and MES signing secrets made now cannot be read after a restart',
+      );
+    // Distinct from the link key by derivation (lib/secret-box.ts), even when derived from the same secret.
+    const secrets = createSecretBox(o.secretsKey ?? o.linkSecret ?? randomBytes(32).toString('base64url'));
+    const webhooks = o.webhooks ?? { retry: DEFAULT_WEBHOOK_RETRY };
     const erp =
       o.erp ??
       createErpAdapter(o.erpSettings ?? { kind: 'simulator' }, db, {
@@ -161,7 +175,8 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
           await connection.workflowService.getSystemInfo({});
           return true;
         });
-      const cases = createCaseClient(new Client({ connection, namespace: o.namespace }), {
+      const temporal = new Client({ connection, namespace: o.namespace });
+      const cases = createCaseClient(temporal, {
         taskQueue: o.taskQueue,
         reachable: temporalReady,
       });
@@ -177,6 +192,31 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         ...(o.reconcileIntervalMs ? { intervalMs: o.reconcileIntervalMs } : {}),
       });
       stops.push(() => reconciler.stop());
+      const relay = await startWebhookRelay({
+        db,
+        databaseUrl: o.databaseUrl,
+        temporal,
+        taskQueue: o.taskQueue,
+        logger: o.logger,
+        retry: webhooks.retry,
+        ...(webhooks.sweepMs ? { sweepMs: webhooks.sweepMs } : {}),
+        ...(webhooks.staleSeconds ? { staleSeconds: webhooks.staleSeconds } : {}),
+      });
+      stops.push(() => relay.stop());
+      if (o.mqtt) {
+        intake = startMqttIntake(
+          {
+            db,
+            cases,
+            logger: o.logger,
+            ...(o.timeZone ? { timeZone: o.timeZone } : {}),
+            ...(o.storm ? { storm: o.storm } : {}),
+          },
+          o.mqtt,
+        );
+        const started = intake;
+        stops.push(() => started.stop());
+      }
       const events = await CaseEventBus.start(o.databaseUrl, o.logger);
       stops.push(() => events.close());
       if (!o.sessionSecret)
@@ -192,6 +232,12 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         db,
         cases,
         logger: o.logger,
+        secrets,
+        ...(o.storm ? { storm: o.storm } : {}),
+        webhooks: {
+          ...(webhooks.allowHttp ? { allowHttp: true } : {}),
+          timeoutMs: webhooks.retry.attemptTimeoutMs,
+        },
         ...(o.devMail ? { devMail: o.devMail } : {}),
         ...(o.devSms ? { devSms: o.devSms } : o.sms instanceof RecordingSms ? { devSms: o.sms } : {}),
         links,
@@ -244,6 +290,8 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
           links,
           now,
           ...(o.timeZone ? { timeZone: o.timeZone } : {}),
+          secrets,
+          webhookTimeoutMs: webhooks.retry.attemptTimeoutMs,
           ...(o.chat ? { chat: o.chat } : {}),
         }),
         ...(o.workflowBundleCode ? { workflowBundleCode: o.workflowBundleCode } : {}),
@@ -274,7 +322,15 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
       opsUrl = ops.url;
     }
 
-    return { db, url, worker, workerIdentity: o.runWorker ? identity : null, opsUrl, stop: stopAll };
+    return {
+      db,
+      url,
+      worker,
+      workerIdentity: o.runWorker ? identity : null,
+      opsUrl,
+      mqtt: intake,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ActivityInterceptorsFactory, type NativeConnection } from '@temporalio/worker';
-import type { CaseActivities } from '../activities/types.js';
+import type { AndonActivities } from '../activities/index.js';
 
 /** The workflow sources: `.ts` when run from source (tsx), `.js` from a build. */
 export function workflowsPath(): string {
@@ -14,7 +14,7 @@ export async function createWorker(opts: {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: CaseActivities;
+  activities: AndonActivities;
   /** A pre-built workflow bundle (code); without it the worker bundles the sources itself. */
   workflowBundleCode?: string;
   identity?: string;

@@ -96,13 +96,21 @@ function scenarios(
 
   it(`${name}: a refusal (4xx) hands the step to a supervisor with the ERP's message`, async () => {
     const id = await c.open('order_delay', {
-      order: { orderId: 'WO-UNKNOWN', promisedDate: '2026-12-01', projectedDate: '2026-12-02' },
+      // An order of its own per ERP: an open case of the same order would take this report as a repeat.
+      order: {
+        orderId: `WO-UNKNOWN-${name.replace(/\W+/g, '-')}`,
+        promisedDate: '2026-12-01',
+        projectedDate: '2026-12-02',
+      },
     });
     await c.decide(id, 'plan', 'new_date', { newDate: '2026-12-09' });
     const takeover = await c.task(id, 'takeover');
     assert.equal(takeover.role, 'supervisor');
     const failed = (await c.events(id)).find((e) => e.type === 'sop_failed');
-    assert.match(String(failed?.data.error), /WO-UNKNOWN is unknown/);
+    assert.match(
+      String(failed?.data.error),
+      new RegExp(`WO-UNKNOWN-${name.replace(/\W+/g, '-')} is unknown`),
+    );
     assert.deepEqual(await c.docTypes(id), []);
     await c.decide(id, 'takeover', 'done_by_hand');
   });

@@ -1,30 +1,20 @@
 /** /api/v1/cases and /api/v1/notifications */
 import { Router, type Request, type Response } from 'express';
 import { caseWorkflowId } from '../../workflows/case/input.js';
-import {
-  getCase,
-  listCases,
-  markStarted,
-  openRecurrence,
-  openCase,
-  type CaseRecord,
-} from '../../db/cases.js';
+import { caseIdByKey } from '../../db/case-reports.js';
+import { getCase, listCases, markStarted, openRecurrence, type CaseRecord } from '../../db/cases.js';
 import { notificationsForCase } from '../../db/outbox.js';
 import { timeline } from '../../db/timeline.js';
 import type { Db } from '../../db/index.js';
-import { renderRef, type MessageRef } from '../../domain/messages.js';
-import { findPolicy } from '../../db/policies.js';
 import { actorRef, reopenBody, type Actor } from '../../domain/contracts/actions.js';
 import {
   caseIdParams,
   createCaseBody,
-  factsOf,
+  externalKeyParams,
   listCasesQuery,
   notificationsQuery,
-  type CreateCaseBody,
 } from '../../domain/contracts/case.js';
-import { shiftAt } from '../../domain/shifts.js';
-import { SOPS } from '../../workflows/sop/index.js';
+import type { StormKeys } from '../../domain/storm.js';
 import type { Logger } from '../../lib/logger.js';
 import type { CaseState } from '../../workflows/case/messages.js';
 import type { Metrics } from '../metrics.js';
@@ -32,6 +22,7 @@ import { actorOf, requireRole } from '../auth.js';
 import { TemporalUnavailable, type CaseClient } from '../case-client.js';
 import { conflict, HttpProblem, notFound, parse } from '../problem.js';
 import { redactEvent, seesContacts } from '../redact.js';
+import { reportCase } from '../report-case.js';
 import { problemOf, runAction, type ActionName } from '../run-action.js';
 
 export interface CaseRoutesDeps {
@@ -41,15 +32,9 @@ export interface CaseRoutesDeps {
   /** IANA time zone of the plant: shifts are local. */
   timeZone?: string;
   metrics?: Metrics;
+  /** Business keys of alarm storms per type (default: domain/storm.ts). */
+  storm?: StormKeys;
 }
-
-/** The title the report gave, else the SOP's default for its facts. */
-const titleOf = (b: CreateCaseBody): string =>
-  b.title ??
-  renderRef(
-    (SOPS[b.type].defaultTitle as (f: unknown, line: string) => MessageRef)(factsOf(b), b.line),
-    'en',
-  );
 
 /** A body, when sent, must be JSON (an empty body is fine for actions without fields). */
 function requireJsonBody(req: Request): void {
@@ -59,7 +44,7 @@ function requireJsonBody(req: Request): void {
   }
 }
 
-export function caseRoutes({ db, cases, logger, timeZone = 'UTC', metrics }: CaseRoutesDeps): Router {
+export function caseRoutes({ db, cases, logger, timeZone = 'UTC', metrics, storm }: CaseRoutesDeps): Router {
   const r = Router();
 
   const caseIdOf = (req: Request): number => parse(caseIdParams, req.params, 'path').id;
@@ -79,46 +64,12 @@ export function caseRoutes({ db, cases, logger, timeZone = 'UTC', metrics }: Cas
   r.post('/cases', requireRole('mes', 'supervisor'), async (req, res) => {
     requireJsonBody(req);
     const body = parse(createCaseBody, req.body ?? {}, 'body');
-    const policy = await findPolicy(db, body.type, body.severity, body.line);
-    const { created, record } = await openCase(
-      db,
-      {
-        source: body.source,
-        externalId: body.externalId,
-        type: body.type,
-        severity: body.severity,
-        line: body.line,
-        station: body.station ?? null,
-        title: titleOf(body),
-        description: body.description ?? null,
-        reasonCode: body.reasonCode ?? null,
-        details: factsOf(body),
-        occurredAt: body.occurredAt ? new Date(body.occurredAt) : new Date(),
-        policy,
-        shift: shiftAt(new Date(), timeZone),
-      },
-      actorRef(actorOf(req)),
+    const { status, record } = await reportCase(
+      { db, cases, logger, timeZone, metrics, ...(storm ? { storm } : {}) },
+      body,
+      actorOf(req),
     );
-    if (!created && record.type !== body.type) {
-      // The same report cannot be two different problems: say so instead of answering the old case.
-      const message = `${body.source}/${body.externalId} already reported case ${record.id} as ${record.type}`;
-      throw new HttpProblem(409, 'Conflict', `type: ${message}`, [{ field: 'type', message }]);
-    }
-    let current = record;
-    if (record.status === 'pending_start') {
-      try {
-        await cases.start(record);
-        await markStarted(db, record.id);
-        current = (await getCase(db, record.id)) ?? record;
-      } catch (err) {
-        if (!(err instanceof TemporalUnavailable)) throw err;
-        // Accepted all the same: the reconciler starts it once Temporal is reachable again.
-        logger.warn({ caseId: record.id, err: err.message }, 'case accepted; workflow start deferred');
-      }
-    }
-    if (created) metrics?.casesOpened.inc({ type: record.type });
-    const status = !created ? 200 : current.status === 'pending_start' ? 202 : 201;
-    res.status(status).location(`/api/v1/cases/${record.id}`).json(withLive(current, null));
+    res.status(status).location(`/api/v1/cases/${record.id}`).json(withLive(record, null));
   });
 
   r.get('/cases/:id', requireRole('staff'), async (req, res) => {
@@ -139,12 +90,17 @@ export function caseRoutes({ db, cases, logger, timeZone = 'UTC', metrics }: Cas
 
   /** Runs an action through runAction() and answers with the case as it now stands. */
   const act =
-    (action: ActionName, actor: (req: Request) => Actor = actorOf) =>
+    (
+      action: ActionName,
+      actor: (req: Request) => Actor = actorOf,
+      caseOf: (req: Request) => Promise<number> = (req) => Promise.resolve(caseIdOf(req)),
+    ) =>
     async (req: Request, res: Response): Promise<void> => {
       requireJsonBody(req);
+      const caseId = await caseOf(req);
       const outcome = await runAction(
         { db, cases },
-        { caseId: caseIdOf(req), action, body: req.body ?? {}, actor: actor(req) },
+        { caseId, action, body: req.body ?? {}, actor: actor(req) },
       );
       if (!outcome.ok) throw problemOf(outcome);
       res.json(withLive(outcome.record, outcome.state));
@@ -164,6 +120,25 @@ export function caseRoutes({ db, cases, logger, timeZone = 'UTC', metrics }: Cas
   r.post('/cases/:id/close', requireRole('supervisor'), act('close'));
   r.post('/cases/:id/cancel', requireRole('supervisor'), act('cancel'));
   r.post('/cases/:id/events', requireRole('mes'), act('mesEvent', mesActor));
+
+  /** The case a system reported under `externalId` (its own report or a repeat folded into it). */
+  const byExternalKey = async (req: Request): Promise<number> => {
+    const { source, externalId } = parse(externalKeyParams, req.params, 'path');
+    const id = await caseIdByKey(db, source, externalId);
+    if (id === null) throw notFound(`a case reported by ${source} as ${externalId}`);
+    return id;
+  };
+  r.get('/cases/by-external/:source/:externalId', requireRole('staff'), async (req, res) => {
+    const record = await getCase(db, await byExternalKey(req));
+    if (!record) throw notFound('the case');
+    const live = record.status === 'pending_start' ? null : await cases.state(record.id);
+    res.json(withLive(record, live));
+  });
+  r.post(
+    '/cases/by-external/:source/:externalId/events',
+    requireRole('mes'),
+    act('mesEvent', mesActor, byExternalKey),
+  );
 
   /** Reopen: the same case within the policy's window; later, a new case linked as a recurrence. */
   r.post('/cases/:id/reopen', requireRole('supervisor'), async (req, res) => {

@@ -128,6 +128,7 @@ const STRINGS = {
   reasonCodes: { en: 'Reason codes', 'zh-CN': '原因代码' },
   ladder: { en: 'Ladder', 'zh-CN': '升级梯度' },
   repeat: { en: 'Repeat', 'zh-CN': '重复次数' },
+  reportedTimes: { en: 'Reported {n} times, last at {at}', 'zh-CN': '已报告 {n} 次，最近一次 {at}' },
   name: { en: 'Name', 'zh-CN': '姓名' },
   phone: { en: 'Phone', 'zh-CN': '手机号' },
   locale: { en: 'Language', 'zh-CN': '语言' },

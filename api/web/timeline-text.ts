@@ -258,6 +258,16 @@ export function sentence(ctx: TimelineContext, e: TimelineEvent): string {
             'zh-CN': `再次发生：已开启复发异常单 #${str(d.recurrence)}`,
           })
         : say(l, { en: `${by} reopened it: ${str(d.reason)}`, 'zh-CN': `${by} 重新打开：${str(d.reason)}` });
+    case 'webhook_delivered':
+      return say(l, {
+        en: `Sent ${str(d.event)} to ${str(d.webhook)}: answered ${str(d.status)}`,
+        'zh-CN': `已将 ${str(d.event)} 发送至 ${str(d.webhook)}：应答 ${str(d.status)}`,
+      });
+    case 'webhook_failed':
+      return say(l, {
+        en: `Could not send ${str(d.event)} to ${str(d.webhook)} after ${str(d.attempts)} attempts (last answer: ${str(d.status) || 'none'})`,
+        'zh-CN': `${str(d.event)} 发送至 ${str(d.webhook)} 失败，已尝试 ${str(d.attempts)} 次（最后应答：${str(d.status) || '无'}）`,
+      });
   }
 }
 

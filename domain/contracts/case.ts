@@ -118,7 +118,13 @@ export const listCasesQuery = z.object({
     .pipe(z.number().min(1, 'must be at least 1').max(200, 'at most 200'))
     .default(50),
   cursor: idParam('case').optional(),
+  /** With `externalId`: the case a system reported under that id (folded repeats included). */
+  source: line(64).optional(),
+  externalId: line(128).optional(),
 });
 export type ListCasesQuery = z.infer<typeof listCasesQuery>;
 
 export const notificationsQuery = z.object({ caseId: idParam('case') });
+
+/** /api/v1/cases/by-external/{source}/{externalId}: a case by the key its reporter gave. */
+export const externalKeyParams = z.object({ source: line(64), externalId: line(128) });

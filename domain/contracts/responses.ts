@@ -71,6 +71,11 @@ export const caseRecordResponse = z.object({
   reopenCount: z.number().int(),
   parentCaseId: z.number().int().nullable(),
   recurrenceOf: z.number().int().nullable(),
+  reportCount: z
+    .number()
+    .int()
+    .describe('how many reports this case stands for: repeats of an open problem fold into it'),
+  lastSeenAt: instant.describe('when the last of those reports came'),
 });
 
 /** A task of the running case, as its workflow reports it. */

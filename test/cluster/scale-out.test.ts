@@ -175,6 +175,7 @@ before(async () => {
   db = createDb(urlOf(dbNames[0]!));
   await migrate(db);
   await seedErpSimulator(db);
+  await db('erp_sim_work_orders').insert(workOrders());
   mail = new MailCatcher();
   await mail.listen();
   for (let i = 0; i < 2; i++) {
@@ -245,19 +246,36 @@ const PLAN: Record<
   },
 };
 const TYPES = Object.keys(PLAN) as ExceptionType[];
-const ORDERS = ['WO-1001', 'WO-1002', 'WO-1003', 'WO-2001', 'WO-2002'];
+/** A work order of its own for every case: one open case per order (a second report would be a repeat). */
+const workOrders = (): Array<Record<string, unknown>> =>
+  Array.from({ length: CASES }, (_, n) => ({
+    order_id: `WO-S${n}`,
+    line: 'L1',
+    item_code: 'FG-200',
+    qty: 100,
+    planned_start: new Date(Date.now() + 3600_000),
+    planned_end: new Date(Date.now() + 7200_000),
+    due_date: '2026-12-20',
+    status: 'planned',
+  }));
 
 function bodyFor(type: ExceptionType, n: number): Record<string, unknown> {
   const specific: Record<ExceptionType, Record<string, unknown>> = {
     equipment_fault: { equipment: { equipmentId: `PRESS-${n}`, faultCode: 'E42' } },
     material_shortage: {
-      material: { itemCode: 'RM-2002', requiredQty: 10, uom: 'pcs', neededBy: '2027-06-01T06:00:00Z' },
+      material: {
+        itemCode: 'RM-2002',
+        requiredQty: 10,
+        uom: 'pcs',
+        neededBy: '2027-06-01T06:00:00Z',
+        workOrder: `WO-S${n}`,
+      },
     },
     quality_failure: {
       quality: { lot: `LOT-S${n}`, itemCode: 'FG-200', defectCode: 'D-SCRATCH', qtyAffected: 5 },
     },
     order_delay: {
-      order: { orderId: ORDERS[n % ORDERS.length], promisedDate: '2026-12-20', projectedDate: '2026-12-28' },
+      order: { orderId: `WO-S${n}`, promisedDate: '2026-12-20', projectedDate: '2026-12-28' },
     },
   };
   return caseBody(type, { externalId: `SCALE-${dbTag}-${n}`, ...specific[type] });

@@ -1,4 +1,8 @@
-/** Valid case bodies for each exception type, with unique external ids. */
+/**
+ * Valid case bodies for each exception type, with unique external ids — and unique business keys
+ * (work order, fault code, defect, order id), so two reports in a test are two problems, not a
+ * repeat folded into the first (alarm storms, domain/storm.ts). Tests of repeats send the same facts.
+ */
 import type { ExceptionType } from '../../domain/model.js';
 import { uid } from './harness.js';
 
@@ -20,17 +24,22 @@ export function caseBody(
         requiredQty: 250,
         uom: 'pcs',
         neededBy: '2026-11-25T06:00:00Z',
-        workOrder: 'WO-7781',
+        workOrder: uid('WO'),
       },
     },
     equipment_fault: {
-      equipment: { equipmentId: 'PRESS-3', faultCode: 'E42', downSince: '2026-11-24T08:00:00Z' },
+      equipment: { equipmentId: 'PRESS-3', faultCode: uid('E'), downSince: '2026-11-24T08:00:00Z' },
     },
     quality_failure: {
-      quality: { lot: 'LOT-5521', itemCode: 'FG-200', defectCode: 'D-SCRATCH', qtyAffected: 40 },
+      quality: { lot: 'LOT-5521', itemCode: 'FG-200', defectCode: uid('D-SCRATCH'), qtyAffected: 40 },
     },
     order_delay: {
-      order: { orderId: 'SO-991', promisedDate: '2026-12-01', projectedDate: '2026-12-04', customer: 'ACME' },
+      order: {
+        orderId: uid('SO'),
+        promisedDate: '2026-12-01',
+        projectedDate: '2026-12-04',
+        customer: 'ACME',
+      },
     },
   };
   return { ...common, type, ...specific[type], ...overrides };

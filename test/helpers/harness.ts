@@ -26,6 +26,7 @@ import type { Db } from '../../db/index.js';
 import { upsertPolicy } from '../../db/policies.js';
 import type { ApiRole, Channel, ExceptionType, JobRole, Severity } from '../../domain/model.js';
 import { createLogger } from '../../lib/logger.js';
+import type { IntegrationOptions } from '../../lib/integrations.js';
 import { startAndon, type Andon } from '../../lib/services.js';
 import { freePort, startDevServer } from '../../lib/temporal-dev-server.js';
 import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
@@ -90,8 +91,11 @@ export interface Harness {
     runWorker: boolean;
     runApi: boolean;
     mailer?: Mailer;
+    integrations?: IntegrationOptions;
     erp?: ErpAdapter;
   }): Promise<Andon>;
+  /** The MQTT intake (option `integrations.mqtt`), else null. */
+  mqtt: Andon['mqtt'];
   stop(): Promise<void>;
 }
 
@@ -113,11 +117,20 @@ export interface HarnessOptions {
   linkTtlSeconds?: number;
   /** Sign-in throttling, lockout and live-stream limits of the web UI. */
   webLimits?: Pick<WebDeps, 'loginLimit' | 'lockout' | 'maxStreamsPerSession'>;
+  /** MQTT intake, storm keys, webhooks (default: webhook retries in fractions of a second). */
+  integrations?: IntegrationOptions;
   /** Origins group-channel webhooks may use (the local chat fakes). */
   chatWebhookOrigins?: string[];
   /** How group channels are posted to (e.g. with short rate-limit waits). */
   chat?: ChatSender;
 }
+
+/** Webhook retries short enough for a test to wait out an outage. */
+export const TEST_WEBHOOKS: NonNullable<IntegrationOptions['webhooks']> = {
+  retry: { initialIntervalMs: 200, maximumIntervalMs: 1000, giveUpAfterMs: 120_000, attemptTimeoutMs: 5000 },
+  sweepMs: 500,
+  staleSeconds: 2,
+};
 
 export const TEST_LINK_SECRET = 'test-link-secret-0123456789abcdef';
 export const TEST_TWILIO = {
@@ -218,6 +231,8 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     now,
     twilioAuthToken: TEST_TWILIO.token,
     ...(workflowBundleCode ? { workflowBundleCode } : {}),
+    webhooks: TEST_WEBHOOKS,
+    ...options.integrations,
   };
   const andon = await startAndon({
     ...base,
@@ -318,18 +333,22 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
       });
     },
     async startAnother(o) {
+      // Its own MQTT client, if any: two intakes with one client id would take the session from each other.
+      const { mqtt: _own, ...shared } = base;
       const other = await startAndon({
-        ...base,
+        ...shared,
         temporalAddress: o.temporalAddress ?? temporalAddress,
         mailer: o.mailer ?? mailer,
         runWorker: o.runWorker,
         runApi: o.runApi,
+        ...o.integrations,
         ...(o.erp ? { erp: o.erp } : {}),
       });
       cleanups.push(() => other.stop());
       return other;
     },
     erpDocuments: (caseId) => (options.erp ?? createSimulatorErp(db)).documentsForCase(caseId),
+    mqtt: andon.mqtt,
     async stop() {
       for (const c of cleanups.reverse()) {
         try {

@@ -8,7 +8,7 @@
  * Files are named `<HISTORY_VERSION>-<scenario>.json`. Older versions stay and keep replaying: when
  * the workflow's histories change behind a new patch, bump HISTORY_VERSION and record again, so
  * nothing recorded before is overwritten (v0: walking skeleton, v1: SOP engine, v2: record first,
- * v3-i13: message keys).
+ * v3-i13: message keys, v3-i12: the webhook delivery workflow).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -18,10 +18,15 @@ import type { Harness } from './harness.js';
 export const HISTORIES_DIR = new URL('../histories/', import.meta.url);
 
 /** The version new recordings get (see above). */
-export const HISTORY_VERSION = 'v3-i13';
+export const HISTORY_VERSION = 'v3-i12';
 
 /** Records the case's history as `<HISTORY_VERSION>-<scenario>.json`. */
 export async function recordHistory(h: Harness, caseId: number, scenario: string): Promise<void> {
+  await recordWorkflowHistory(h, `case-${caseId}`, scenario);
+}
+
+/** Records any workflow's history (e.g. a webhook delivery workflow) as `<HISTORY_VERSION>-<scenario>.json`. */
+export async function recordWorkflowHistory(h: Harness, workflowId: string, scenario: string): Promise<void> {
   if (process.env.ANDON_RECORD_HISTORIES !== '1') return;
   const cli = await ensureTemporalCli();
   const json = execFileSync(
@@ -30,7 +35,7 @@ export async function recordHistory(h: Harness, caseId: number, scenario: string
       'workflow',
       'show',
       '--workflow-id',
-      `case-${caseId}`,
+      workflowId,
       '--namespace',
       h.namespace,
       '--address',

@@ -64,7 +64,9 @@ function tile(l: Lang, line: AndonLine, tl: AndonTile): Html {
   >
     <h3>${name} <span class="case-no">#${c.id}</span></h3>
     <p class="big">${EXCEPTION_TYPE_LABELS[c.type][l]}</p>
-    <p class="state">${statusWord(l, c)}</p>
+    <p class="state">
+      ${statusWord(l, c)}${c.reportCount > 1 ? html` <span class="repeats">×${c.reportCount}</span>` : ''}
+    </p>
     <p class="clocks">
       <span>${tx(l, 'down')} <time class="elapsed" datetime="${c.since}"></time></span>
       ${c.slaDeadline ? html`<span>${tx(l, 'slaLeft')} <time class="countdown" datetime="${c.slaDeadline}" data-overdue="${t(l, 'overdue')}"></time></span>` : ''}

@@ -56,6 +56,7 @@ export function boardPage(ctx: WebContext): Router {
                     return html`<tr class="sev-${c.severity}" data-case="${c.id}">
                       <td>
                         <a href="/cases/${c.id}">#${c.id}</a> <span class="title">${info?.title ?? ''}</span>
+                        ${info && info.reportCount > 1 ? html`<span class="badge repeats" title="${t(l, 'reportedTimes', { n: info.reportCount, at: localTime(info.lastSeenAt, timeZone) })}">×${info.reportCount}</span>` : ''}
                       </td>
                       <td>${EXCEPTION_TYPE_LABELS[c.type][l]}</td>
                       <td><span class="badge sev-${c.severity}">${c.severity}</span></td>

@@ -96,6 +96,7 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
       ${t(l, 'level')} ${record.escalationLevel} · ${t(l, 'sla')}:
       ${record.slaDeadline ? html`<time class="countdown" datetime="${record.slaDeadline}" data-overdue="${t(l, 'overdue')}">${localTime(record.slaDeadline, timeZone)}</time>` : '—'}${record.slaBreached ? html` <span class="badge sev-critical">SLA ✗</span>` : ''}
     </p>
+    ${record.reportCount > 1 ? html`<p class="repeats">${t(l, 'reportedTimes', { n: record.reportCount, at: localTime(record.lastSeenAt, timeZone) })}</p>` : ''}
     ${record.resolution ? html`<p>${t(l, 'resolution')}: ${record.resolution}${record.rootCause ? html` · ${t(l, 'rootCause')}: ${record.rootCause}` : ''}</p>` : ''}
     <h2>${t(l, 'tasks')}</h2>
     <ul class="tasks">
