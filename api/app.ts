@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { Db } from '../db/index.js';
 import { databaseReady } from '../db/web-admin.js';
 import type { LinkSigner } from '../lib/links.js';
+import { logContext } from '../lib/log-context.js';
 import type { Logger } from '../lib/logger.js';
 import type { MailCatcher } from '../lib/mail-catcher.js';
 import type { RecordingSms } from '../lib/recording-sms.js';
@@ -18,6 +19,8 @@ import { openApiDocument } from './openapi.js';
 import { HttpProblem, problemHandler, sendProblem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
 import { actionLinkRoutes } from './routes/actions.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { notifyAdminRoutes } from './routes/notify-admin.js';
@@ -28,6 +31,7 @@ import { reportRoutes } from './routes/reports.js';
 import { mqttRoutes } from './routes/mqtt.js';
 import { signingRoutes } from './routes/signing.js';
 import { twilioRoutes } from './routes/twilio.js';
+import { userRoutes } from './routes/users.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { CaseEventBus } from './web/live.js';
 import { webRoutes, type WebDeps } from './web/router.js';
@@ -54,6 +58,10 @@ export interface AppDeps {
   publicUrl?: () => string;
   /** The clock (rosters, links); default real time. */
   now?: () => Date;
+  /** True once the process is stopping: /readyz answers 503 so load balancers send no more. */
+  draining?: () => boolean;
+  /** More exposition text for /metrics (the worker's, when it runs in the same process). */
+  extraMetrics?: () => Promise<string>;
   /** Seals and opens the signing secrets of webhooks and MES keys (lib/secret-box.ts); default: a key for this process only. */
   secrets?: SecretBox;
   /** Business keys of alarm storms per type (default: domain/storm.ts). */
@@ -112,6 +120,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: keepRawBody }),
   );
+  // Log lines written while serving a case carry its id.
+  app.use((req, _res, next) => {
+    const m = /^\/(?:api\/v1\/)?cases\/(\d{1,15})(?:\/|$)/.exec(req.path);
+    if (m) logContext.run({ caseId: Number(m[1]) }, next);
+    else next();
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -123,11 +137,14 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    const extra = deps.extraMetrics ? `\n${await deps.extraMetrics()}` : '';
+    res.type(metrics.registry.contentType).send(`${await metrics.registry.metrics()}${extra}`);
   });
 
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, 'ok' | 'failing'> = {};
+    // Named only while stopping, so the answer of a running API stays what monitors expect.
+    if (deps.draining?.()) checks.accepting = 'failing';
     checks.database = (await databaseReady(deps.db)) ? 'ok' : 'failing';
     if (deps.temporalReady)
       checks.temporal = (await deps.temporalReady().catch(() => false)) ? 'ok' : 'failing';
@@ -170,6 +187,9 @@ export function createApp(deps: AppDeps): Express {
     reportRoutes(deps),
     peopleRoutes(deps),
     accountRoutes(deps),
+    userRoutes({ db: deps.db, publicUrl }),
+    apiKeyRoutes(deps),
+    auditRoutes(deps),
     devRoutes(deps),
     webhookRoutes({ db: deps.db, secrets, publicUrl, ...deps.webhooks }),
     signingRoutes({ db: deps.db, secrets }),

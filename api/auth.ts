@@ -1,6 +1,6 @@
 /** Bearer API keys with nested roles. */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { verifyApiKey, type ApiKeyRecord } from '../db/api-keys.js';
+import { touchApiKey, verifyApiKey, type ApiKeyRecord } from '../db/api-keys.js';
 import type { Db } from '../db/index.js';
 import { roleAllows, type ApiRole } from '../domain/model.js';
 import type { Actor } from '../workflows/case/messages.js';
@@ -27,6 +27,8 @@ export function authenticate(db: Db): RequestHandler {
       throw new HttpProblem(401, 'Unauthorized', 'the API key is unknown or revoked');
     }
     req.apiKey = key;
+    // When it was last used, for the key list (at most one write a minute; never holds up the request).
+    touchApiKey(db, key.id).catch(() => {});
     next();
   };
 }

@@ -13,7 +13,7 @@ export interface Answer {
 }
 
 export interface Operation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** The path as Express writes it (`/api/v1/cases/:id`). */
   path: string;
   summary: string;

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import * as integrationResponses from '../domain/contracts/integration-responses.js';
 import * as responses from '../domain/contracts/responses.js';
+import { ACCOUNT_OPERATIONS } from './openapi-accounts.js';
 import { API_OPERATIONS } from './openapi-api.js';
 import { WEBHOOKS_SECTION } from './openapi-integrations.js';
 import { PUBLIC_OPERATIONS, WEB_OPERATIONS } from './openapi-public.js';
@@ -114,6 +115,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...PUBLIC_OPERATIONS,
   ...API_OPERATIONS,
   ...WEB_OPERATIONS,
+  ...ACCOUNT_OPERATIONS,
   ...FLOOR_OPERATIONS,
   ...ADMIN_UI_OPERATIONS,
 ];
@@ -134,6 +136,7 @@ export function openApiDocument(): JsonSchema {
       { name: 'people', description: 'People, rosters and sign-in accounts' },
       { name: 'catalog', description: 'Exception catalog and escalation policies' },
       { name: 'reports', description: 'KPI reports' },
+      { name: 'keys', description: 'API keys: issue, list, rotate, revoke' },
       { name: 'notifications', description: 'Group channels, stakeholder subscriptions, message templates' },
       { name: 'dev', description: 'In-process transports (only without SMTP / Twilio)' },
       { name: 'integrations', description: 'Outgoing webhooks (MES write-back), signed MES keys, MQTT' },

@@ -1,11 +1,16 @@
-/** The API process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… npm run api`. */
+/**
+ * The API process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… npm run api`. On SIGTERM
+ * /readyz turns 503, requests under way finish (ANDON_SHUTDOWN_GRACE_SECONDS), live streams end.
+ */
+import { probeDatabase } from '../db/index.js';
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
 import { integrationOptions } from '../lib/integrations.js';
-import { boot, onShutdown } from './common.js';
+import { boot, failedToStart, onShutdown } from './common.js';
 
 const { config, logger, erpSettings } = boot('api', REQUIRED_ENV.api);
 try {
+  await probeDatabase(config.DATABASE_URL!);
   const andon = await startAndon({
     databaseUrl: config.DATABASE_URL!,
     temporalAddress: config.TEMPORAL_ADDRESS!,
@@ -27,10 +32,10 @@ try {
     host: config.HOST,
     ...(config.ANDON_PUBLIC_URL ? { publicUrl: config.ANDON_PUBLIC_URL } : {}),
     ...(config.ANDON_BOOTSTRAP_ADMIN_KEY ? { bootstrapAdminKey: config.ANDON_BOOTSTRAP_ADMIN_KEY } : {}),
+    shutdownGraceMs: config.ANDON_SHUTDOWN_GRACE_SECONDS * 1000,
   });
   logger.info({ url: andon.url }, 'Andon API listening');
   onShutdown(logger, () => andon.stop());
 } catch (err) {
-  logger.fatal({ err }, 'Andon API failed to start');
-  process.exit(1);
+  failedToStart('api', logger, config, err);
 }

@@ -1,11 +1,14 @@
 /**
  * `npm start` — Andon in one process with embedded defaults:
- *   Temporal: $TEMPORAL_ADDRESS, else a local dev server (CLI found or built by scripts/temporal-cli.ts)
+ *   Temporal: $TEMPORAL_ADDRESS, else a local dev server (CLI found or built by scripts/temporal-cli.ts),
+ *             or with `--cluster` (`npm run start:cluster`) a real Temporal server on the same
+ *             PostgreSQL (built by scripts/temporal-server.ts, run by lib/temporal-server.ts)
  *   Database: $DATABASE_URL, else an embedded PostgreSQL under $ANDON_DATA_DIR (default .data/)
  *   Mail:     $SMTP_URL, else an in-process mail catcher (see GET /api/v1/dev/mail)
  * then migrates, seeds a demo plant, and runs the worker and the API. Ctrl-C stops everything.
+ * A failure to start ends in one sentence saying what to do (lib/startup-errors.ts).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { seedErpSimulator } from '../activities/erp/demo-data.js';
@@ -15,37 +18,75 @@ import { createSmtpMailer } from '../activities/notify/mailer.js';
 import { smsFromConfig } from '../lib/recording-sms.js';
 import { ensureDemoKeys, ensureDemoLogins } from '../db/demo-keys.js';
 
+import { probeDatabase } from '../db/index.js';
 import { seedDemoPlant } from '../db/seed.js';
 import { loadConfig } from '../lib/config.js';
 import { integrationOptions, localSecretsKey } from '../lib/integrations.js';
 import { redactActionLinks } from '../lib/links.js';
 import { MailCatcher } from '../lib/mail-catcher.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
+import { startLocalTemporal } from '../lib/local-temporal.js';
+import { freePort } from '../lib/temporal-dev-server.js';
 import { createLogger } from '../lib/logger.js';
 import { startAndon } from '../lib/services.js';
+import { explainStartupError } from '../lib/startup-errors.js';
 import { erpSettingsOrExit } from './common.js';
-import { startDevServer } from '../lib/temporal-dev-server.js';
-import { ensureTemporalCli } from '../scripts/temporal-cli.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error(`Andon could not start: ${explainStartupError(err)}`);
+    process.exit(2);
+  }
   const erpSettings = erpSettingsOrExit(config);
   const logger = createLogger(config.LOG_LEVEL);
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  const cluster = process.argv.includes('--cluster');
+  // The SDK's own metrics (workflow task latency, …) are served with Andon's at /metrics.
+  const runtimeMetricsPort = await freePort();
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    shutdownSignals: [],
+    telemetryOptions: {
+      metrics: {
+        prometheus: {
+          bindAddress: `127.0.0.1:${runtimeMetricsPort}`,
+          useSecondsForDurations: true,
+          unitSuffix: true,
+          countersTotalSuffix: true,
+        },
+      },
+    },
+  });
   const dataDir = resolve(config.ANDON_DATA_DIR);
   const cleanups: Array<() => void | Promise<void>> = [];
-  const shutdown = async (code: number): Promise<never> => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (err) {
-        logger.warn({ err }, 'shutdown step failed');
+  let databaseUrlInUse: string | undefined;
+  /** Stops what started, newest first; a last word (why start-up failed) is the final line. */
+  let stopping: Promise<never> | null = null;
+  const shutdown = (code: number, lastWord?: string): Promise<never> =>
+    (stopping ??= (async () => {
+      for (const c of cleanups.reverse()) {
+        try {
+          await c();
+        } catch (err) {
+          logger.warn({ err }, 'shutdown step failed');
+        }
       }
-    }
-    process.exit(code);
-  };
+      if (lastWord) console.error(lastWord);
+      process.exit(code);
+    })());
+  // From the start: Ctrl-C while still starting stops what has started (not just the node process).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      logger.info({ signal }, 'stopping');
+      void shutdown(0);
+    });
+  }
 
   try {
+    mkdirSync(dataDir, { recursive: true });
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
       logger.info({ dataDir }, 'DATABASE_URL not set: starting embedded PostgreSQL');
@@ -53,22 +94,29 @@ async function main(): Promise<void> {
       cleanups.push(() => pg.stop());
       databaseUrl = pg.url;
     }
+    databaseUrlInUse = databaseUrl;
+    await probeDatabase(databaseUrl);
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
-    let temporalUi: string | null = null;
+    let temporalWhat = '';
     if (!temporalAddress) {
-      logger.info('TEMPORAL_ADDRESS not set: starting a local Temporal dev server');
-      const cli = await ensureTemporalCli((m) => logger.info(m));
-      const dev = await startDevServer({
-        cli,
+      logger.info(
+        cluster
+          ? 'TEMPORAL_ADDRESS not set: starting a Temporal server on PostgreSQL'
+          : 'TEMPORAL_ADDRESS not set: starting a local Temporal dev server',
+      );
+      const local = await startLocalTemporal({
+        mode: cluster ? 'cluster' : 'dev',
+        dataDir,
         port: config.ANDON_TEMPORAL_PORT,
         uiPort: config.ANDON_TEMPORAL_UI_PORT,
-        dbFile: join(dataDir, 'temporal.db'),
-        namespaces: config.TEMPORAL_NAMESPACE === 'default' ? [] : [config.TEMPORAL_NAMESPACE],
+        namespace: config.TEMPORAL_NAMESPACE,
+        databaseUrl,
+        log: (m) => logger.info(m),
       });
-      cleanups.push(() => dev.stop());
-      temporalAddress = dev.address;
-      temporalUi = dev.uiUrl;
+      cleanups.push(() => local.stop());
+      temporalAddress = local.address;
+      temporalWhat = `   (${local.description})`;
     }
 
     let catcher: MailCatcher | undefined;
@@ -110,6 +158,8 @@ async function main(): Promise<void> {
         ? { workflowBundleCode: readFileSync(config.ANDON_WORKFLOW_BUNDLE, 'utf8') }
         : {}),
       runApi: true,
+      runtimeMetricsUrl: `http://127.0.0.1:${runtimeMetricsPort}/metrics`,
+      shutdownGraceMs: config.ANDON_SHUTDOWN_GRACE_SECONDS * 1000,
       ...integrationOptions(config, {
         secretsKey: config.ANDON_LINK_SECRET ?? localSecretsKey(dataDir),
       }),
@@ -137,7 +187,7 @@ async function main(): Promise<void> {
       'Andon is running.',
       `  Web UI:       ${andon.url}/   sign in as ${login.supervisor} (supervisor) or ${login.admin} (admin), password ${login.password}`,
       `  API:          ${andon.url}/api/v1   (health: ${andon.url}/healthz)`,
-      `  Temporal:     ${temporalAddress}${temporalUi ? `   (web UI: ${temporalUi})` : ''}`,
+      `  Temporal:     ${temporalAddress}${temporalWhat}`,
       `  Mail:         ${catcher ? `caught in-process, listed at ${andon.url}/api/v1/dev/mail` : 'sent via SMTP_URL'}`,
       `  SMS:          ${devSms ? `recorded in-process, listed at ${andon.url}/api/v1/dev/sms` : 'sent via Twilio'}`,
       `  Demo API keys (kept in ${join(dataDir, 'demo-keys.json')}):`,
@@ -150,18 +200,11 @@ async function main(): Promise<void> {
     ];
     console.log(lines.join('\n'));
   } catch (err) {
-    logger.fatal({ err }, 'Andon failed to start');
-    await shutdown(1);
-  }
-
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'stopping');
-      void shutdown(0);
+    logger.debug({ err }, 'start-up failure');
+    const sentence = explainStartupError(err, {
+      ...(databaseUrlInUse ? { databaseUrl: databaseUrlInUse } : {}),
     });
+    await shutdown(1, `Andon could not start: ${sentence}`);
   }
 }
 

@@ -1,17 +1,25 @@
-/** The worker process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… SMTP_URL=… npm run worker`. */
+/**
+ * The worker process (scale out freely): `DATABASE_URL=… TEMPORAL_ADDRESS=… SMTP_URL=… npm run worker`.
+ * Serves /healthz, /readyz and /metrics on HOST:ANDON_WORKER_PORT (default 3001). On SIGTERM it
+ * stops polling, lets activities under way finish (ANDON_SHUTDOWN_GRACE_SECONDS), then exits.
+ */
 import { readFileSync } from 'node:fs';
 import { createSmtpMailer } from '../activities/notify/mailer.js';
+import { probeDatabase } from '../db/index.js';
 import { smsFromConfig } from '../lib/recording-sms.js';
 import { startAndon } from '../lib/services.js';
 import { REQUIRED_ENV } from '../lib/config.js';
 import { integrationOptions } from '../lib/integrations.js';
-import { boot, onShutdown } from './common.js';
+import { freePort } from '../lib/temporal-dev-server.js';
+import { boot, failedToStart, onShutdown } from './common.js';
 
-const { config, logger, erpSettings } = boot('worker', REQUIRED_ENV.worker);
+const runtimeMetricsPort = await freePort();
+const { config, logger, erpSettings } = boot('worker', REQUIRED_ENV.worker, { runtimeMetricsPort });
 const mailer = createSmtpMailer(config.SMTP_URL!, config.ANDON_MAIL_FROM);
 const { sms, recording } = smsFromConfig(config);
 if (recording) logger.warn('Twilio is not configured (TWILIO_*): SMS are recorded in memory, not sent');
 try {
+  await probeDatabase(config.DATABASE_URL!);
   const andon = await startAndon({
     databaseUrl: config.DATABASE_URL!,
     temporalAddress: config.TEMPORAL_ADDRESS!,
@@ -32,9 +40,18 @@ try {
     erpSettings,
     runApi: false,
     publicUrl: config.ANDON_PUBLIC_URL!,
+    opsHost: config.HOST,
+    opsPort: config.ANDON_WORKER_PORT,
+    runtimeMetricsUrl: `http://127.0.0.1:${runtimeMetricsPort}/metrics`,
+    shutdownGraceMs: config.ANDON_SHUTDOWN_GRACE_SECONDS * 1000,
   });
   logger.info(
-    { taskQueue: config.ANDON_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
+    {
+      taskQueue: config.ANDON_TASK_QUEUE,
+      namespace: config.TEMPORAL_NAMESPACE,
+      identity: andon.workerIdentity,
+      ops: andon.opsUrl,
+    },
     'Andon worker running',
   );
   onShutdown(logger, async () => {
@@ -42,6 +59,5 @@ try {
     mailer.close();
   });
 } catch (err) {
-  logger.fatal({ err }, 'Andon worker failed to start');
-  process.exit(1);
+  failedToStart('worker', logger, config, err);
 }

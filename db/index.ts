@@ -10,6 +10,7 @@ import * as m0006 from './migrations/0006_web.js';
 import * as m0007 from './migrations/0007_web_security.js';
 import * as m0012 from './migrations/0012_mes_integration.js';
 import * as m0013 from './migrations/0013_channels_subscriptions_templates.js';
+import * as m0014 from './migrations/0014_accounts_audit.js';
 import * as m0015 from './migrations/0015_andon_displays.js';
 
 // Return bigint ids as JS numbers: ids stay far below 2^53 and the API serialises them as numbers.
@@ -31,6 +32,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['0007_web_security', m0007],
   ['0012_mes_integration', m0012],
   ['0013_channels_subscriptions_templates', m0013],
+  ['0014_accounts_audit', m0014],
   ['0015_andon_displays', m0015],
 ];
 
@@ -42,10 +44,19 @@ const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
 
 export type Db = Knex;
 
-export function createDb(connectionString: string, pool: { min?: number; max?: number } = {}): Db {
+/**
+ * `applicationName` names this process to PostgreSQL (pg_stat_activity) and is what timeline events
+ * record as `recorded_by`: a worker passes its Temporal worker identity.
+ */
+export function createDb(
+  connectionString: string,
+  pool: { min?: number; max?: number; applicationName?: string } = {},
+): Db {
   return knexFactory({
     client: 'pg',
-    connection: connectionString,
+    connection: pool.applicationName
+      ? { connectionString, application_name: pool.applicationName.slice(0, 63) }
+      : connectionString,
     pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
     migrations: { migrationSource, tableName: 'knex_migrations' },
   });
@@ -55,4 +66,16 @@ export function createDb(connectionString: string, pool: { min?: number; max?: n
 export async function migrate(db: Db): Promise<string[]> {
   const [, applied] = (await db.migrate.latest()) as [number, string[]];
   return applied;
+}
+
+/** Connects once and runs `select 1`, throwing the driver's error as it is (start-up explains it). */
+export async function probeDatabase(connectionString: string): Promise<void> {
+  // pg itself, not knex: knex's pool prints every failed attempt with its stack.
+  const probe = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
+  try {
+    await probe.connect();
+    await probe.query('select 1');
+  } finally {
+    await probe.end().catch(() => {});
+  }
 }

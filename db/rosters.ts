@@ -360,3 +360,14 @@ export async function deleteRosterEntry(db: Db, id: number): Promise<boolean> {
 export async function deleteRosterOverride(db: Db, id: number): Promise<boolean> {
   return (await db('roster_overrides').where({ id }).delete()) > 0;
 }
+
+/** One entry (the audit log keeps what a deleted one was). */
+export async function getRosterEntry(db: Db, id: number): Promise<RosterEntry | null> {
+  const row = await db<RosterEntryRow>('roster_entries').where({ id }).first();
+  return row ? toEntry(row) : null;
+}
+
+export async function getRosterOverride(db: Db, id: number): Promise<RosterOverride | null> {
+  const row = await db<RosterOverrideRow>('roster_overrides').where({ id }).first();
+  return row ? toOverride(row) : null;
+}

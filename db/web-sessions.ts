@@ -108,7 +108,12 @@ export async function recordFailedLogin(
 export async function recordGoodLogin(db: Db, personId: number, newHash?: string): Promise<void> {
   await db('people')
     .where({ id: personId })
-    .update({ failed_logins: 0, locked_until: null, ...(newHash ? { password_hash: newHash } : {}) });
+    .update({
+      failed_logins: 0,
+      locked_until: null,
+      last_login_at: db.fn.now(),
+      ...(newHash ? { password_hash: newHash } : {}),
+    });
 }
 
 /** Lifts a lockout; false when there is no such person. */

@@ -111,6 +111,13 @@ const schema = z.object({
   ODOO_PROTOCOL: z.preprocess(emptyToUndefined, z.enum(['json2', 'jsonrpc']).optional()),
   ANDON_ERP_REST_CONFIG: optionalString,
 
+  /** The worker process's operations port: /healthz, /readyz, /metrics (0: any free port). */
+  ANDON_WORKER_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3001)),
+  /** How long requests and activities under way may finish when a process is told to stop. */
+  ANDON_SHUTDOWN_GRACE_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(0).max(3600).default(25),
+  ),
   ...INTEGRATION_ENV,
 
   LOG_LEVEL: z.preprocess(

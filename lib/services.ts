@@ -3,6 +3,7 @@
  * and by the tests, so what is tested is what runs.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { CaseEventBus } from '../api/web/live.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,13 +24,18 @@ import { startMqttIntake, type MqttIntake } from '../api/mqtt/intake.js';
 import { startWebhookRelay } from '../api/webhook-relay.js';
 import { ensureApiKey } from '../db/api-keys.js';
 import { createDb, migrate, type Db } from '../db/index.js';
+import { databaseReady } from '../db/web-admin.js';
+import { drainable } from './http-drain.js';
+import { startOpsServer } from './ops-server.js';
 import { DEFAULT_WEBHOOK_RETRY, type IntegrationOptions } from './integrations.js';
 import { createLinkSigner } from './links.js';
 import type { Logger } from './logger.js';
 import type { MailCatcher } from './mail-catcher.js';
 import { RecordingSms } from './recording-sms.js';
+import { StartupError } from './startup-errors.js';
 import { createSecretBox } from './secret-box.js';
 import { createWorker } from './worker.js';
+import { createWorkerMetrics } from './worker-metrics.js';
 
 export interface AndonOptions extends IntegrationOptions {
   databaseUrl: string;
@@ -77,6 +83,15 @@ export interface AndonOptions extends IntegrationOptions {
   chat?: ChatSender;
   /** Sign-in throttling, lockout and live-stream limits of the web UI (defaults in api/web/context.ts). */
   webLimits?: Pick<WebDeps, 'loginLimit' | 'lockout' | 'maxStreamsPerSession'>;
+  /** The worker's name to Temporal and to PostgreSQL (timeline events record it); default from host and pid. */
+  workerIdentity?: string;
+  /** How long requests and activities under way may finish when stopping (default 25 s). */
+  shutdownGraceMs?: number;
+  /** A worker without the API serves /healthz, /readyz and /metrics here (ANDON_WORKER_PORT; 0: any free port). */
+  opsPort?: number;
+  opsHost?: string;
+  /** The Temporal SDK runtime's Prometheus endpoint, served with the worker's metrics. */
+  runtimeMetricsUrl?: string;
 }
 
 export interface Andon {
@@ -84,6 +99,10 @@ export interface Andon {
   /** Base URL of the API, when it runs. */
   url: string | null;
   worker: Worker | null;
+  /** The worker's identity (Temporal's, and `recorded_by` on the timeline events it writes). */
+  workerIdentity: string | null;
+  /** The worker's operations endpoints, when it serves them. */
+  opsUrl: string | null;
   /** The MQTT intake, when ANDON_MQTT_URL is set and the API runs. */
   mqtt: MqttIntake | null;
   stop(): Promise<void>;
@@ -92,6 +111,8 @@ export interface Andon {
 export async function startAndon(o: AndonOptions): Promise<Andon> {
   const stops: Array<() => Promise<void>> = [];
   let stopping: Promise<void> | null = null;
+  const graceMs = o.shutdownGraceMs ?? 25_000;
+  const identity = o.workerIdentity ?? `andon-worker/${hostname()}/${process.pid}`;
   /** Stops everything once, newest first; calling it again waits for the same stop. */
   const stopAll = (): Promise<void> => (stopping ??= stopInOrder());
   const stopInOrder = async (): Promise<void> => {
@@ -105,8 +126,17 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
   };
 
   try {
-    const db = createDb(o.databaseUrl);
+    const db = createDb(o.databaseUrl, {
+      applicationName: o.runWorker ? identity : `andon-api/${hostname()}/${process.pid}`,
+    });
     stops.push(() => db.destroy());
+    const workerMetrics = o.runWorker
+      ? createWorkerMetrics({
+          processMetrics: !o.runApi,
+          ...(o.runtimeMetricsUrl ? { runtimeMetricsUrl: o.runtimeMetricsUrl } : {}),
+        })
+      : null;
+    let worker: Worker | null = null;
     const applied = await migrate(db);
     if (applied.length > 0) o.logger.info({ applied }, 'database migrated');
     if (o.bootstrapAdminKey)
@@ -217,6 +247,8 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         ...(o.timeZone ? { timeZone: o.timeZone } : {}),
         ...(o.chatWebhookOrigins ? { chatWebhookOrigins: o.chatWebhookOrigins } : {}),
         temporalReady,
+        draining: () => stopping !== null,
+        ...(workerMetrics ? { extraMetrics: () => workerMetrics.text() } : {}),
         ...(erpReady ? { erpReady } : {}),
       });
       const server = await new Promise<Server>((resolve, reject) => {
@@ -224,33 +256,37 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
           err ? reject(err) : resolve(srv),
         );
       });
-      stops.push(
-        () =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          }),
-      );
+      const drain = drainable(server);
+      stops.push(() => drain(graceMs));
       const addr = server.address() as AddressInfo;
       url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
     }
 
-    let worker: Worker | null = null;
-    if (o.runWorker) {
+    if (o.runWorker && workerMetrics) {
       if (!o.mailer) throw new Error('the worker needs a mailer');
-      const connection = await NativeConnection.connect({ address: o.temporalAddress });
+      const connection = await NativeConnection.connect({ address: o.temporalAddress }).catch(
+        (err: unknown) => {
+          throw new StartupError(
+            `Temporal at ${o.temporalAddress} does not answer: start it, or fix TEMPORAL_ADDRESS.`,
+            { cause: err },
+          );
+        },
+      );
       stops.push(() => connection.close());
       const w = await createWorker({
         connection,
         namespace: o.namespace,
         taskQueue: o.taskQueue,
+        identity,
+        activityInterceptors: [workerMetrics.interceptor],
+        shutdownGraceMs: graceMs,
         activities: createActivities({
           db,
-          mailer: o.mailer,
+          mailer: workerMetrics.countMail(o.mailer),
           erp,
           publicUrl: publicUrl(),
           logger: o.logger,
-          sms,
+          sms: workerMetrics.countSms(sms),
           links,
           now,
           ...(o.timeZone ? { timeZone: o.timeZone } : {}),
@@ -268,7 +304,33 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
       worker = w;
     }
 
-    return { db, url, worker, mqtt: intake, stop: stopAll };
+    let opsUrl: string | null = null;
+    if (worker && workerMetrics && o.opsPort !== undefined) {
+      const running = worker;
+      const ops = await startOpsServer({
+        host: o.opsHost ?? '127.0.0.1',
+        port: o.opsPort,
+        checks: async () => ({
+          accepting: stopping === null ? 'ok' : 'failing',
+          worker: running.getState() === 'RUNNING' ? 'ok' : 'failing',
+          database: (await databaseReady(db)) ? 'ok' : 'failing',
+        }),
+        metrics: () => workerMetrics.text(),
+      });
+      // Stopped last (pushed first would be wrong: stops run newest first), so /readyz says 503 while draining.
+      stops.unshift(() => ops.close());
+      opsUrl = ops.url;
+    }
+
+    return {
+      db,
+      url,
+      worker,
+      workerIdentity: o.runWorker ? identity : null,
+      opsUrl,
+      mqtt: intake,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
+import { stopLeftover, stopWithParent, writePidFile } from './pid-file.js';
 
 export interface DevServer {
   address: string;
@@ -32,7 +33,10 @@ export async function startDevServer(opts: {
   searchAttributes?: string[];
   readyTimeoutMs?: number;
   onOutput?: (line: string) => void;
+  /** Kept while it runs, so a later start stops one a killed run left behind. */
+  pidFile?: string;
 }): Promise<DevServer> {
+  if (opts.pidFile) await stopLeftover(opts.pidFile, 'temporal');
   const args = [
     'server',
     'start-dev',
@@ -50,6 +54,8 @@ export async function startDevServer(opts: {
   for (const sa of opts.searchAttributes ?? []) args.push('--search-attribute', sa);
 
   const child: ChildProcess = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (opts.pidFile) writePidFile(opts.pidFile, child.pid);
+  stopWithParent(child);
   // Set by the exit handler. A property, not a `let`: TypeScript would narrow a `let` to its initial
   // null in the loop below, not seeing the handler's assignment.
   const state: { exited: string | null } = { exited: null };

@@ -1,7 +1,7 @@
 /** Creates the Temporal worker that runs case workflows and their activities. */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type ActivityInterceptorsFactory, type NativeConnection } from '@temporalio/worker';
 import type { AndonActivities } from '../activities/index.js';
 
 /** The workflow sources: `.ts` when run from source (tsx), `.js` from a build. */
@@ -18,6 +18,10 @@ export async function createWorker(opts: {
   /** A pre-built workflow bundle (code); without it the worker bundles the sources itself. */
   workflowBundleCode?: string;
   identity?: string;
+  /** Activity interceptors (metrics and the log context, lib/worker-metrics.ts). */
+  activityInterceptors?: ActivityInterceptorsFactory[];
+  /** How long activities under way may finish when the worker stops (default 0: cancelled at once). */
+  shutdownGraceMs?: number;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -28,5 +32,7 @@ export async function createWorker(opts: {
       ? { workflowBundle: { code: opts.workflowBundleCode } }
       : { workflowsPath: workflowsPath() }),
     ...(opts.identity ? { identity: opts.identity } : {}),
+    ...(opts.activityInterceptors ? { interceptors: { activity: opts.activityInterceptors } } : {}),
+    ...(opts.shutdownGraceMs ? { shutdownGraceTime: opts.shutdownGraceMs } : {}),
   });
 }

@@ -7,7 +7,8 @@
  *      every test file makes (and drops) its own database;
  *   4. the workflow bundle, built once and shared by every test file's worker;
  *   5. node's test runner over test/**\/*.test.ts, then a closing line `N passed, N failed`.
- * Pass file paths to run only those: `npm test -- test/api.test.ts`.
+ * Pass file paths to run only those: `npm test -- test/api.test.ts`. `test/cluster/` (minutes long, a
+ * real Temporal server and several processes) runs only as `npm run test:cluster`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,10 +34,16 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
   });
 }
 
-function findTests(dir: string): string[] {
+function findTests(dir: string, skip: string[] = []): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((e) =>
-      e.isDirectory() ? findTests(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
+      e.isDirectory()
+        ? skip.includes(join(dir, e.name))
+          ? []
+          : findTests(join(dir, e.name), skip)
+        : e.name.endsWith('.test.ts')
+          ? [join(dir, e.name)]
+          : [],
     )
     .sort();
 }
@@ -56,14 +63,20 @@ async function canConnect(url: string): Promise<boolean> {
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const only = process.argv.slice(2).map((f) => resolve(f));
-  const files = only.length > 0 ? only : findTests(join(root, 'test'));
+  const cluster = process.argv.includes('--cluster');
+  const only = process.argv
+    .slice(2)
+    .filter((a) => a !== '--cluster')
+    .map((f) => resolve(f));
+  const clusterDir = join(root, 'test', 'cluster');
+  const files =
+    only.length > 0 ? only : cluster ? findTests(clusterDir) : findTests(join(root, 'test'), [clusterDir]);
   const cleanups: Array<() => void | Promise<void>> = [];
   const work = mkdtempSync(join(tmpdir(), 'andon-test-'));
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
 
   try {
-    if (only.length === 0) {
+    if (only.length === 0 && !cluster) {
       console.log('» type-check');
       if ((await run('npx', ['tsc', '--noEmit'])) !== 0) return fail('type-check failed');
       console.log('» lint');

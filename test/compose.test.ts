@@ -1,14 +1,19 @@
 /**
  * docker-compose.yml cannot be run on a machine without a Docker engine, so it is checked here for
  * consistency with the code: entry points exist, every variable is one Andon reads, each process gets
- * what it requires, and the addresses point at services that exist with matching credentials.
+ * what it requires, and the addresses point at services that exist with matching credentials; Temporal
+ * runs as temporalio/server at the version Andon builds, on schemas made by temporal-sql-tool, with
+ * settings its config template reads, and Andon's namespace registered before Andon starts.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { CONFIG_KEYS, loadConfig, REQUIRED_ENV } from '../lib/config.js';
+import { MODULE_FILES, serverCacheDir, TEMPORAL_SERVER_VERSION } from '../scripts/temporal-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -87,5 +92,111 @@ describe('docker-compose.yml', () => {
     assert.equal(String(api.environment?.PORT), '3000');
     assert.equal(api.environment?.HOST, '0.0.0.0');
     assert.ok(api.ports?.includes('3000:3000'));
+  });
+});
+
+/** The config template the temporalio/server image renders (from the tools cache or the Go module cache). */
+function serverConfigTemplate(): string | null {
+  const candidates = [join(serverCacheDir(), 'module', MODULE_FILES.dockerConfig)];
+  try {
+    const modcache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
+    candidates.push(
+      join(modcache, `go.temporal.io/server@v${TEMPORAL_SERVER_VERSION}`, MODULE_FILES.dockerConfig),
+    );
+  } catch {
+    // no Go: only the tools cache
+  }
+  const found = candidates.find((p) => existsSync(p));
+  return found ? readFileSync(found, 'utf8') : null;
+}
+
+const envOf = (svc: Service | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(svc?.environment ?? {}).map(([k, v]) => [k, substitute(v)]));
+const commandOf = (svc: Service | undefined): string => (svc?.command ?? []).join('\n');
+const dependsOn = (svc: Service | undefined, name: string): unknown =>
+  Array.isArray(svc?.depends_on) ? undefined : svc?.depends_on?.[name];
+
+describe('Temporal in docker-compose.yml', () => {
+  const temporal = services.temporal;
+  const schemaJob = services['temporal-schema'];
+  const namespaceJob = services['temporal-namespace'];
+  const pgEnv = envOf(services.postgres);
+
+  it('runs temporalio/server (no auto-setup) at the version npm run start:cluster builds', () => {
+    for (const [name, svc] of Object.entries(services))
+      assert.doesNotMatch(svc.image ?? '', /auto-setup/, `${name} does not use temporalio/auto-setup`);
+    assert.equal(temporal?.image, `temporalio/server:${TEMPORAL_SERVER_VERSION}`);
+    for (const job of [schemaJob, namespaceJob])
+      assert.match(
+        job?.image ?? '',
+        new RegExp(`^temporalio/admin-tools:${TEMPORAL_SERVER_VERSION.replace(/\./g, '\\.')}(-|$)`),
+      );
+  });
+
+  it('makes the databases and schemas with temporal-sql-tool before the server starts', () => {
+    const env = envOf(schemaJob);
+    assert.equal(env.SQL_PLUGIN, 'postgres12');
+    assert.ok(services[env.SQL_HOST!], 'SQL_HOST is the postgres service');
+    assert.equal(env.SQL_USER, pgEnv.POSTGRES_USER);
+    assert.equal(env.SQL_PASSWORD, pgEnv.POSTGRES_PASSWORD);
+    const script = commandOf(schemaJob);
+    const serverEnv = envOf(temporal);
+    for (const [db, schema] of [
+      [serverEnv.DBNAME ?? 'temporal', 'temporal'],
+      [serverEnv.VISIBILITY_DBNAME ?? 'temporal_visibility', 'visibility'],
+    ] as const) {
+      assert.match(script, /for db in ([\w ]+); do\s+temporal-sql-tool --db "\$\$db" create-database/);
+      assert.ok(/for db in ([\w ]+);/.exec(script)![1]!.split(' ').includes(db), `${db} is created`);
+      assert.ok(script.includes(`temporal-sql-tool --db ${db} setup-schema -v 0.0`), `${db}: setup-schema`);
+      assert.ok(
+        script.includes(
+          `temporal-sql-tool --db ${db} update-schema -d /etc/temporal/${MODULE_FILES.schema}/${schema}/versioned`,
+        ),
+        `${db}: update-schema to the ${schema} schema`,
+      );
+    }
+    assert.deepEqual(dependsOn(temporal, 'temporal-schema'), { condition: 'service_completed_successfully' });
+    assert.deepEqual(dependsOn(schemaJob, 'postgres'), { condition: 'service_healthy' });
+  });
+
+  it('points the server at the same PostgreSQL, with settings its config template reads', () => {
+    const env = envOf(temporal);
+    assert.equal(env.DB, envOf(schemaJob).SQL_PLUGIN);
+    assert.ok(services[env.POSTGRES_SEEDS!], 'POSTGRES_SEEDS is a service');
+    assert.equal(env.DB_PORT, '5432');
+    assert.equal(env.POSTGRES_USER, pgEnv.POSTGRES_USER);
+    assert.equal(env.POSTGRES_PWD, pgEnv.POSTGRES_PASSWORD);
+    assert.ok(temporal?.ports?.includes('7233:7233'));
+    const template = serverConfigTemplate();
+    if (template === null) return; // neither the tools cache nor Go's module cache holds Temporal's module here
+    const known = new Set([...template.matchAll(/env "([A-Z_]+)"/g)].map((m) => m[1]));
+    for (const key of Object.keys(env)) assert.ok(known.has(key), `the server reads ${key}`);
+    assert.match(
+      template,
+      new RegExp(`eq \\$db "[^"]*${env.DB}`),
+      `DB=${env.DB} is a database the template knows`,
+    );
+  });
+
+  it('registers the namespace Andon runs in before Andon starts', () => {
+    const env = envOf(namespaceJob);
+    for (const [name, svc] of andonServices.filter(([n]) => n !== 'andon-migrate')) {
+      assert.equal(env.TEMPORAL_ADDRESS, envOf(svc).TEMPORAL_ADDRESS, `${name} and the job use one server`);
+      assert.equal(env.NAMESPACE, envOf(svc).TEMPORAL_NAMESPACE, `${name}'s namespace is the one registered`);
+      assert.deepEqual(dependsOn(svc, 'temporal-namespace'), { condition: 'service_completed_successfully' });
+    }
+    assert.match(commandOf(namespaceJob), /temporal operator namespace create -n "\$\$NAMESPACE"/);
+    assert.deepEqual(dependsOn(namespaceJob, 'temporal'), { condition: 'service_healthy' });
+  });
+
+  it('checks each worker on its operations port', () => {
+    const worker = services['andon-worker'];
+    const env = envOf(worker);
+    const config = loadConfig(env);
+    assert.equal(config.HOST, '0.0.0.0', 'reachable by Prometheus');
+    const check = JSON.stringify(
+      (worker as Service & { healthcheck?: { test?: string[] } }).healthcheck?.test,
+    );
+    assert.ok(check.includes(`127.0.0.1:${config.ANDON_WORKER_PORT}/readyz`), check);
   });
 });

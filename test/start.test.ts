@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -86,6 +86,10 @@ before(async () => {
 
 after(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
+  // As root under a private temp folder, the cluster lives in /var/lib/andon (lib/embedded-postgres.ts).
+  const cluster = join(dataDir, 'postgres');
+  if (existsSync(cluster) && lstatSync(cluster).isSymbolicLink())
+    rmSync(readlinkSync(cluster), { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -30,6 +30,7 @@ function startWorker(env: Record<string, string> = {}): Promise<ChildProcess> {
       SMTP_URL: h.mail.url,
       ANDON_PUBLIC_URL: h.url,
       ANDON_LINK_SECRET: TEST_LINK_SECRET,
+      ANDON_WORKER_PORT: '0',
       LOG_LEVEL: 'info',
       ...env,
     },

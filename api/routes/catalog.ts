@@ -8,6 +8,7 @@ import { deletePolicy, getPolicy, listPolicies, scopePolicyId, upsertPolicy } fr
 import { exceptionTypeBody, policyBody } from '../../domain/contracts/policy.js';
 import { idParam } from '../../domain/contracts/rules.js';
 import { EXCEPTION_TYPES } from '../../domain/model.js';
+import { audit } from '../audit.js';
 import { requireRole } from '../auth.js';
 import { HttpProblem, invalid, notFound, parse } from '../problem.js';
 
@@ -40,8 +41,17 @@ export function catalogRoutes({ db }: { db: Db }): Router {
         { field: 'reasonCodes', message: 'codes must be unique' },
       ]);
     }
+    const before = await getExceptionType(db, code);
     await saveExceptionType(db, code, b);
-    res.json(await getExceptionType(db, code));
+    const after = await getExceptionType(db, code);
+    await audit(db, req, {
+      action: 'exception_type.update',
+      entity: 'exception_type',
+      entityId: code,
+      before,
+      after,
+    });
+    res.json(after);
   });
 
   r.get('/policies', requireRole('supervisor'), async (_req, res) => {
@@ -68,17 +78,28 @@ export function catalogRoutes({ db }: { db: Db }): Router {
         message: `no group channel ${u.missing.join(', ')}`,
       }));
     if (errors.length > 0) throw invalid(errors);
-    const existed = (await scopePolicyId(db, b)) !== null;
+    const existing = await scopePolicyId(db, b);
+    const before = existing === null ? null : await getPolicy(db, existing);
     const id = await upsertPolicy(db, b);
+    const after = await getPolicy(db, id);
+    await audit(db, req, {
+      action: before ? 'policy.update' : 'policy.create',
+      entity: 'policy',
+      entityId: id,
+      before,
+      after,
+    });
     res
-      .status(existed ? 200 : 201)
+      .status(before ? 200 : 201)
       .location(`/api/v1/policies/${id}`)
-      .json(await getPolicy(db, id));
+      .json(after);
   });
 
   r.delete('/policies/:id', requireRole('admin'), async (req, res) => {
     const { id } = parse(idParams, req.params, 'path');
+    const before = await getPolicy(db, id);
     if (!(await deletePolicy(db, id))) throw notFound(`policy ${id}`);
+    await audit(db, req, { action: 'policy.delete', entity: 'policy', entityId: id, before });
     res.status(204).end();
   });
 

@@ -13,6 +13,7 @@ import {
 import type { Db } from '../../db/index.js';
 import { missingLines } from '../../db/rosters.js';
 import { displayTokenBody, displayTokenParams } from '../../domain/contracts/displays.js';
+import { audit } from '../audit.js';
 import { requireRole } from '../auth.js';
 import { HttpProblem, notFound, parse } from '../problem.js';
 
@@ -36,6 +37,12 @@ export function displayTokenRoutes({ db }: { db: Db }): Router {
       ]);
     }
     const created = await createDisplayToken(db, b, req.apiKey?.personId ?? null);
+    await audit(db, req, {
+      action: 'display_token.create',
+      entity: 'display_token',
+      entityId: created.id,
+      after: await getDisplayToken(db, created.id),
+    });
     res
       .status(201)
       .location(`/api/v1/display-tokens/${created.id}`)
@@ -51,7 +58,9 @@ export function displayTokenRoutes({ db }: { db: Db }): Router {
 
   r.delete('/display-tokens/:id', admin, async (req, res) => {
     const { id } = parse(displayTokenParams, req.params, 'path');
+    const before = await getDisplayToken(db, id);
     if (!(await revokeDisplayToken(db, id))) throw notFound(`display token ${id}`);
+    await audit(db, req, { action: 'display_token.revoke', entity: 'display_token', entityId: id, before });
     res.status(204).end();
   });
 

@@ -48,6 +48,7 @@ import {
   renderMail,
   renderSms,
 } from '../../lib/message-render.js';
+import { audit } from '../audit.js';
 import { requireRole } from '../auth.js';
 import { conflict, invalid, notFound, parse, type HttpProblem } from '../problem.js';
 
@@ -87,10 +88,9 @@ export function notifyAdminRoutes(deps: NotifyAdminDeps): Router {
       throw bad('secret', `a ${b.provider} webhook is not signed: leave the secret out`);
     if (await groupChannelNameTaken(db, b.name)) throw conflict(`a group channel named ${b.name} exists`);
     const id = await createGroupChannel(db, { ...b, secret: b.secret ?? null });
-    res
-      .status(201)
-      .location(`/api/v1/group-channels/${id}`)
-      .json(await getGroupChannelRecord(db, id));
+    const after = await getGroupChannelRecord(db, id);
+    await audit(db, req, { action: 'group_channel.create', entity: 'group_channel', entityId: id, after });
+    res.status(201).location(`/api/v1/group-channels/${id}`).json(after);
   });
 
   r.put('/group-channels/:id', requireRole('admin'), async (req, res) => {
@@ -104,13 +104,24 @@ export function notifyAdminRoutes(deps: NotifyAdminDeps): Router {
     const problem = webhookProblem(provider, b.webhookUrl ?? stored.webhookUrl, origins);
     if (problem) throw bad('webhookUrl', problem);
     if (await groupChannelNameTaken(db, b.name, id)) throw conflict(`a group channel named ${b.name} exists`);
+    const before = await getGroupChannelRecord(db, id);
     await updateGroupChannel(db, id, b);
-    res.json(await getGroupChannelRecord(db, id));
+    const after = await getGroupChannelRecord(db, id);
+    await audit(db, req, {
+      action: 'group_channel.update',
+      entity: 'group_channel',
+      entityId: id,
+      before,
+      after,
+    });
+    res.json(after);
   });
 
   r.delete('/group-channels/:id', requireRole('admin'), async (req, res) => {
     const { id } = parse(groupChannelParams, req.params, 'path');
+    const before = await getGroupChannelRecord(db, id);
     if (!(await deleteGroupChannel(db, id))) throw notFound(`group channel ${id}`);
+    await audit(db, req, { action: 'group_channel.delete', entity: 'group_channel', entityId: id, before });
     res.status(204).end();
   });
 
@@ -138,23 +149,33 @@ export function notifyAdminRoutes(deps: NotifyAdminDeps): Router {
     const b = parse(subscriptionBody, req.body ?? {}, 'body');
     await checkTarget(b);
     const id = await createSubscription(db, b);
-    res
-      .status(201)
-      .location(`/api/v1/subscriptions/${id}`)
-      .json(await getSubscription(db, id));
+    const after = await getSubscription(db, id);
+    await audit(db, req, { action: 'subscription.create', entity: 'subscription', entityId: id, after });
+    res.status(201).location(`/api/v1/subscriptions/${id}`).json(after);
   });
 
   r.put('/subscriptions/:id', requireRole('admin'), async (req, res) => {
     const { id } = parse(subscriptionParams, req.params, 'path');
     const b = parse(subscriptionBody, req.body ?? {}, 'body');
     await checkTarget(b);
+    const before = await getSubscription(db, id);
     if (!(await updateSubscription(db, id, b))) throw notFound(`subscription ${id}`);
-    res.json(await getSubscription(db, id));
+    const after = await getSubscription(db, id);
+    await audit(db, req, {
+      action: 'subscription.update',
+      entity: 'subscription',
+      entityId: id,
+      before,
+      after,
+    });
+    res.json(after);
   });
 
   r.delete('/subscriptions/:id', requireRole('admin'), async (req, res) => {
     const { id } = parse(subscriptionParams, req.params, 'path');
+    const before = await getSubscription(db, id);
     if (!(await deleteSubscription(db, id))) throw notFound(`subscription ${id}`);
+    await audit(db, req, { action: 'subscription.delete', entity: 'subscription', entityId: id, before });
     res.status(204).end();
   });
 
@@ -177,13 +198,31 @@ export function notifyAdminRoutes(deps: NotifyAdminDeps): Router {
   r.put('/message-templates/:key/:locale', requireRole('admin'), async (req, res) => {
     const { key, locale } = parse(templateParams, req.params, 'path');
     const b = parse(templateBody, req.body ?? {}, 'body');
-    res.json(await saveTemplate(db, key, locale, checked(key, b)));
+    const before = await getTemplate(db, key, locale);
+    const after = await saveTemplate(db, key, locale, checked(key, b));
+    await audit(db, req, {
+      action: 'template.update',
+      entity: 'template',
+      entityId: `${key}/${locale}`,
+      before,
+      after,
+    });
+    res.json(after);
   });
 
   /** Brings back Andon's default text. */
   r.delete('/message-templates/:key/:locale', requireRole('admin'), async (req, res) => {
     const { key, locale } = parse(templateParams, req.params, 'path');
-    res.json(await resetTemplate(db, key, locale));
+    const before = await getTemplate(db, key, locale);
+    const after = await resetTemplate(db, key, locale);
+    await audit(db, req, {
+      action: 'template.reset',
+      entity: 'template',
+      entityId: `${key}/${locale}`,
+      before,
+      after,
+    });
+    res.json(after);
   });
 
   r.post('/message-templates/:key/:locale/preview', requireRole('admin'), async (req, res) => {

@@ -13,6 +13,8 @@ import {
   deleteRosterEntry,
   deleteRosterOverride,
   findShiftPattern,
+  getRosterEntry,
+  getRosterOverride,
   listLines,
   listRosters,
   listShiftPatterns,
@@ -33,6 +35,7 @@ import {
   rostersQuery,
 } from '../../domain/contracts/people.js';
 import { idParam, lineCode } from '../../domain/contracts/rules.js';
+import { audit } from '../audit.js';
 import { requireRole } from '../auth.js';
 import { conflict, HttpProblem, notFound, parse } from '../problem.js';
 
@@ -91,10 +94,9 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
   r.post('/people', admin, async (req, res) => {
     const body = parse(personBody, req.body ?? {}, 'body');
     const personId = await save(body);
-    res
-      .status(201)
-      .location(`/api/v1/people/${personId}`)
-      .json(await getPerson(db, personId));
+    const after = await getPerson(db, personId);
+    await audit(db, req, { action: 'person.create', entity: 'person', entityId: personId, after });
+    res.status(201).location(`/api/v1/people/${personId}`).json(after);
   });
 
   r.get('/people/:id', admin, async (req, res) => {
@@ -106,17 +108,29 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
 
   r.put('/people/:id', admin, async (req, res) => {
     const { id: personId } = parse(z.object({ id: idParam('person') }), req.params, 'path');
-    if (!(await getPerson(db, personId))) throw notFound(`person ${personId}`);
+    const before = await getPerson(db, personId);
+    if (!before) throw notFound(`person ${personId}`);
     const body = parse(personBody, req.body ?? {}, 'body');
     await save(body, personId);
-    res.json(await getPerson(db, personId));
+    const after = await getPerson(db, personId);
+    await audit(db, req, { action: 'person.update', entity: 'person', entityId: personId, before, after });
+    res.json(after);
   });
 
   /** People are never deleted (the timeline and reports name them): they are deactivated. */
   r.delete('/people/:id', admin, async (req, res) => {
     const { id: personId } = parse(z.object({ id: idParam('person') }), req.params, 'path');
+    const before = await getPerson(db, personId);
     if (!(await deactivatePerson(db, personId))) throw notFound(`person ${personId}`);
-    res.json(await getPerson(db, personId));
+    const after = await getPerson(db, personId);
+    await audit(db, req, {
+      action: 'person.deactivate',
+      entity: 'person',
+      entityId: personId,
+      before,
+      after,
+    });
+    res.json(after);
   });
 
   // ── lines ───────────────────────────────────────────────────────────────────────────────────
@@ -127,7 +141,15 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
   r.put('/rosters/lines/:code', admin, async (req, res) => {
     const { code } = parse(z.object({ code: lineCode }), req.params, 'path');
     const body = parse(lineBody, req.body ?? {}, 'body');
+    const before = (await listLines(db)).find((l) => l.code === code) ?? null;
     await saveLine(db, { code, ...body });
+    await audit(db, req, {
+      action: 'line.save',
+      entity: 'line',
+      entityId: code,
+      before,
+      after: { code, ...body },
+    });
     res.json({ code, ...body });
   });
 
@@ -142,7 +164,14 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
       throw new HttpProblem(409, 'Conflict', `name: a shift pattern ${body.name} exists`, [
         { field: 'name', message: 'a shift pattern with this name exists' },
       ]);
-    res.status(201).json(await createShiftPattern(db, body));
+    const pattern = await createShiftPattern(db, body);
+    await audit(db, req, {
+      action: 'shift_pattern.create',
+      entity: 'shift_pattern',
+      entityId: pattern.id,
+      after: pattern,
+    });
+    res.status(201).json(pattern);
   });
 
   r.put('/rosters/shift-patterns/:id', admin, async (req, res) => {
@@ -151,8 +180,16 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
     const used = await shiftsInUse(db, patternId);
     const gone = used.filter((s) => !body.shifts.some((x) => x.name === s));
     if (gone.length > 0) throw conflict(`roster entries still use shift ${gone.join(', ')} of this pattern`);
+    const before = await findShiftPattern(db, { id: patternId });
     const pattern = await updateShiftPattern(db, patternId, body);
     if (!pattern) throw notFound(`shift pattern ${patternId}`);
+    await audit(db, req, {
+      action: 'shift_pattern.update',
+      entity: 'shift_pattern',
+      entityId: patternId,
+      before,
+      after: pattern,
+    });
     res.json(pattern);
   });
 
@@ -179,12 +216,25 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
       validFrom: body.validFrom,
       validTo: body.validTo,
     });
+    await audit(db, req, {
+      action: 'roster_entry.create',
+      entity: 'roster_entry',
+      entityId: entry.id,
+      after: entry,
+    });
     res.status(201).json(entry);
   });
 
   r.delete('/rosters/entries/:id', admin, async (req, res) => {
     const { id: entryId } = parse(z.object({ id: idParam('roster entry') }), req.params, 'path');
+    const before = await getRosterEntry(db, entryId);
     if (!(await deleteRosterEntry(db, entryId))) throw notFound(`roster entry ${entryId}`);
+    await audit(db, req, {
+      action: 'roster_entry.delete',
+      entity: 'roster_entry',
+      entityId: entryId,
+      before,
+    });
     res.status(204).end();
   });
 
@@ -202,12 +252,25 @@ export function peopleRoutes(deps: { db: Db; timeZone?: string; now?: () => Date
       endsAt: body.endsAt,
       note: body.note ?? null,
     });
+    await audit(db, req, {
+      action: 'roster_override.create',
+      entity: 'roster_override',
+      entityId: override.id,
+      after: override,
+    });
     res.status(201).json(override);
   });
 
   r.delete('/rosters/overrides/:id', admin, async (req, res) => {
     const { id: overrideId } = parse(z.object({ id: idParam('roster override') }), req.params, 'path');
+    const before = await getRosterOverride(db, overrideId);
     if (!(await deleteRosterOverride(db, overrideId))) throw notFound(`roster override ${overrideId}`);
+    await audit(db, req, {
+      action: 'roster_override.delete',
+      entity: 'roster_override',
+      entityId: overrideId,
+      before,
+    });
     res.status(204).end();
   });
 

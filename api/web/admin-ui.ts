@@ -2,6 +2,7 @@
 import { JOB_ROLES } from '../../domain/model.js';
 import { html, raw, type Html } from './html.js';
 import { t, type Lang } from './i18n.js';
+import { ta, type AccountStringKey } from './i18n-accounts.js';
 import { tx, type FloorKey } from './i18n-floor.js';
 
 const SECTIONS: ReadonlyArray<readonly [string, FloorKey]> = [
@@ -12,6 +13,13 @@ const SECTIONS: ReadonlyArray<readonly [string, FloorKey]> = [
   ['/admin/displays', 'adminDisplays'],
 ];
 
+/** Accounts, keys and the audit log (pages/users.ts, api-keys.ts, audit.ts). */
+const ACCOUNT_SECTIONS: ReadonlyArray<readonly [string, AccountStringKey]> = [
+  ['/admin/users', 'users'],
+  ['/admin/keys', 'apiKeys'],
+  ['/admin/audit', 'auditLog'],
+];
+
 /** The admin sections, and the script that sends the editors' forms to the API. */
 export function adminMenu(l: Lang, current: string): Html {
   return html`<nav class="subnav" aria-label="${t(l, 'admin')}">
@@ -20,6 +28,7 @@ export function adminMenu(l: Lang, current: string): Html {
         ([href, key]) =>
           html`<a href="${href}" ${href === current ? raw('aria-current="page"') : ''}>${tx(l, key)}</a>`,
       )}
+      ${ACCOUNT_SECTIONS.map(([href, key]) => html`<a href="${href}">${ta(l, key)}</a>`)}
     </nav>
     <script src="/static/admin.js" defer></script>`;
 }

@@ -16,12 +16,16 @@ import { adminPeoplePage } from './pages/admin-people.js';
 import { adminPoliciesPage } from './pages/admin-policies.js';
 import { adminRostersPage } from './pages/admin-rosters.js';
 import { andonTvPage } from './pages/andon-tv.js';
+import { apiKeysPage } from './pages/api-keys.js';
+import { auditPage } from './pages/audit.js';
 import { boardPage } from './pages/board.js';
 import { casePage } from './pages/case.js';
 import { loginPage } from './pages/login.js';
 import { outboxPage } from './pages/outbox.js';
 import { reportsPage } from './pages/reports.js';
 import { searchPage } from './pages/search.js';
+import { setPasswordPage } from './pages/set-password.js';
+import { usersPage } from './pages/users.js';
 import { loadWebUser, sessions } from './session.js';
 
 export type { WebDeps } from './context.js';
@@ -53,6 +57,7 @@ export function webRoutes(deps: WebDeps): Router {
 
   r.use(loginPage(ctx));
   r.use(andonTvPage(ctx));
+  r.use(setPasswordPage(ctx));
   r.get(
     '/live',
     ctx.need('staff'),
@@ -70,5 +75,8 @@ export function webRoutes(deps: WebDeps): Router {
   r.use(adminCatalogPage(ctx));
   r.use(adminDisplaysPage(ctx));
   r.use(outboxPage(ctx));
+  r.use(usersPage(ctx));
+  r.use(apiKeysPage(ctx));
+  r.use(auditPage(ctx));
   return r;
 }

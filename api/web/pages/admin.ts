@@ -3,9 +3,10 @@
  * with a button to lift a sign-in lockout.
  */
 import { Router } from 'express';
-import { unlockAccount } from '../../../db/web-sessions.js';
 import { adminOverview } from '../../../db/web-admin.js';
 import { idParam } from '../../../domain/contracts/rules.js';
+import { unlockUser } from '../../../lib/accounts.js';
+import { auditActor } from '../../audit.js';
 import type { WebContext } from '../context.js';
 import { duration, html, localTime } from '../html.js';
 import { t } from '../i18n.js';
@@ -121,7 +122,7 @@ export function adminPage(ctx: WebContext): Router {
 
   r.post('/admin/people/:id/unlock', ctx.need('admin'), async (req, res) => {
     const id = idParam('person').safeParse(req.params.id);
-    if (!id.success || !(await unlockAccount(ctx.db, id.data))) {
+    if (!id.success || !(await unlockUser(ctx.db, auditActor(req), id.data))) {
       const l = ctx.lang(req);
       ctx.send(req, res, {
         title: t(l, 'notFound'),
