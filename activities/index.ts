@@ -33,7 +33,7 @@ export interface ActivityDeps {
   now?: () => Date;
   /** IANA time zone of the plant: shift patterns without their own zone use it. */
   timeZone?: string;
-  /** Opens the sealed signing secrets of webhook endpoints (without it none can be opened). */
+  /** Opens the sealed secrets (webhook endpoints, group channels); without it none can be opened. */
   secrets?: SecretBox;
   /** How long one webhook POST may take (default 10 s). */
   webhookTimeoutMs?: number;
@@ -45,7 +45,11 @@ export interface ActivityDeps {
 export type AndonActivities = CaseActivities & WebhookActivities;
 
 export function createActivities(input: ActivityDeps): AndonActivities {
-  const deps = { ...input, chat: input.chat ?? createChatSender() };
+  const deps = {
+    ...input,
+    chat: input.chat ?? createChatSender(),
+    secrets: input.secrets ?? createSecretBox(randomBytes(32).toString('base64url')),
+  };
   const paging = {
     ...deps,
     now: deps.now ?? (() => new Date()),
@@ -60,7 +64,7 @@ export function createActivities(input: ActivityDeps): AndonActivities {
       openLinkedCase: (input) => openLinkedCase(deps.db, input),
       ...webhookActivities({
         db: deps.db,
-        secrets: deps.secrets ?? createSecretBox(randomBytes(32).toString('base64url')),
+        secrets: deps.secrets,
         publicUrl: deps.publicUrl,
         timeoutMs: deps.webhookTimeoutMs ?? 10_000,
       }),

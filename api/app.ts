@@ -196,6 +196,7 @@ export function createApp(deps: AppDeps): Express {
     mqttRoutes(deps),
     notifyAdminRoutes({
       db: deps.db,
+      secrets,
       publicUrl,
       ...(deps.chatWebhookOrigins ? { chatWebhookOrigins: deps.chatWebhookOrigins } : {}),
     }),

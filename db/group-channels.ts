@@ -1,11 +1,19 @@
 /**
  * Group channels: the chat robots (DingTalk, WeCom, Feishu custom bots; Slack and Teams webhooks)
- * a ladder level or a subscription posts to. The webhook URL and the signing secret are read here
- * only to send; what the API shows is `GroupChannelRecord`, with the URL masked and no secret.
+ * a ladder level or a subscription posts to. Their webhook URL carries the robot's token, so it is
+ * stored sealed like the signing secret (lib/secret-box.ts) and read here only to send; what the
+ * API shows is `GroupChannelRecord`, with the URL masked and no secret. Rows stored before sealing
+ * began hold plain text: they are read as they are and sealed at start-up (`sealPlainGroupChannels`).
  */
 import { maskWebhook } from '../domain/contracts/notify.js';
 import type { ChatProvider, Locale } from '../domain/model.js';
+import { isSealed, SecretUnreadable, type SecretBox } from '../lib/secret-box.js';
 import type { Db } from './index.js';
+
+/** Shown instead of the masked URL when the stored one cannot be decrypted. */
+export const UNREADABLE_URL = '(cannot be decrypted: ANDON_SECRETS_KEY changed; set the webhook URL again)';
+
+const reveal = (box: SecretBox, stored: string): string => (isSealed(stored) ? box.open(stored) : stored);
 
 interface Row {
   id: number;
@@ -43,11 +51,20 @@ export interface GroupChannel {
   active: boolean;
 }
 
-const record = (r: Row): GroupChannelRecord => ({
+function maskedUrl(box: SecretBox, stored: string): string {
+  try {
+    return maskWebhook(reveal(box, stored));
+  } catch (err) {
+    if (err instanceof SecretUnreadable) return UNREADABLE_URL;
+    throw err;
+  }
+}
+
+const record = (box: SecretBox, r: Row): GroupChannelRecord => ({
   id: r.id,
   name: r.name,
   provider: r.provider,
-  webhookUrl: maskWebhook(r.webhook_url),
+  webhookUrl: maskedUrl(box, r.webhook_url),
   signed: r.secret !== null,
   locale: r.locale,
   active: r.active,
@@ -64,25 +81,33 @@ export interface GroupChannelInput {
   active: boolean;
 }
 
-export async function listGroupChannels(db: Db): Promise<GroupChannelRecord[]> {
-  return (await db<Row>('group_channels').orderBy('id')).map(record);
+export async function listGroupChannels(db: Db, box: SecretBox): Promise<GroupChannelRecord[]> {
+  return (await db<Row>('group_channels').orderBy('id')).map((r) => record(box, r));
 }
 
-export async function getGroupChannelRecord(db: Db, id: number): Promise<GroupChannelRecord | null> {
+export async function getGroupChannelRecord(
+  db: Db,
+  box: SecretBox,
+  id: number,
+): Promise<GroupChannelRecord | null> {
   const r = await db<Row>('group_channels').where({ id }).first();
-  return r ? record(r) : null;
+  return r ? record(box, r) : null;
 }
 
-/** The channel with its URL and secret, to send with. */
-export async function groupChannelForSending(db: Db, id: number): Promise<GroupChannel | null> {
+/** The channel with its URL and secret, to send with (`SecretUnreadable` when the key changed). */
+export async function groupChannelForSending(
+  db: Db,
+  box: SecretBox,
+  id: number,
+): Promise<GroupChannel | null> {
   const r = await db<Row>('group_channels').where({ id }).first();
   if (!r) return null;
   return {
     id: r.id,
     name: r.name,
     provider: r.provider,
-    webhookUrl: r.webhook_url,
-    secret: r.secret,
+    webhookUrl: reveal(box, r.webhook_url),
+    secret: r.secret === null ? null : reveal(box, r.secret),
     locale: r.locale,
     active: r.active,
   };
@@ -95,13 +120,13 @@ export async function groupChannelNameTaken(db: Db, name: string, exceptId?: num
   return (await q.first('id')) !== undefined;
 }
 
-export async function createGroupChannel(db: Db, c: GroupChannelInput): Promise<number> {
+export async function createGroupChannel(db: Db, box: SecretBox, c: GroupChannelInput): Promise<number> {
   const [row] = await db('group_channels')
     .insert({
       name: c.name,
       provider: c.provider,
-      webhook_url: c.webhookUrl,
-      secret: c.secret,
+      webhook_url: box.seal(c.webhookUrl),
+      secret: c.secret === null ? null : box.seal(c.secret),
       locale: c.locale,
       active: c.active,
     })
@@ -112,6 +137,7 @@ export async function createGroupChannel(db: Db, c: GroupChannelInput): Promise<
 /** Replaces a channel's fields; a URL or secret left undefined stays as stored. */
 export async function updateGroupChannel(
   db: Db,
+  box: SecretBox,
   id: number,
   c: Omit<GroupChannelInput, 'webhookUrl' | 'secret' | 'provider'> & {
     provider?: ChatProvider;
@@ -126,11 +152,28 @@ export async function updateGroupChannel(
       locale: c.locale,
       active: c.active,
       ...(c.provider !== undefined ? { provider: c.provider } : {}),
-      ...(c.webhookUrl !== undefined ? { webhook_url: c.webhookUrl } : {}),
-      ...(c.secret !== undefined ? { secret: c.secret } : {}),
+      ...(c.webhookUrl !== undefined ? { webhook_url: box.seal(c.webhookUrl) } : {}),
+      ...(c.secret !== undefined ? { secret: c.secret === null ? null : box.seal(c.secret) } : {}),
       updated_at: db.fn.now(),
     });
   return n > 0;
+}
+
+/** Seals the URLs and secrets stored as plain text before sealing began; answers how many rows. */
+export async function sealPlainGroupChannels(db: Db, box: SecretBox): Promise<number> {
+  const rows = await db<Row>('group_channels').select('id', 'webhook_url', 'secret');
+  let sealed = 0;
+  for (const r of rows) {
+    const url = isSealed(r.webhook_url) ? null : box.seal(r.webhook_url);
+    const secret = r.secret !== null && !isSealed(r.secret) ? box.seal(r.secret) : null;
+    if (url === null && secret === null) continue;
+    // Only if still plain: a channel changed meanwhile keeps its new sealed values.
+    await db('group_channels')
+      .where({ id: r.id, webhook_url: r.webhook_url })
+      .update({ ...(url ? { webhook_url: url } : {}), ...(secret ? { secret } : {}) });
+    sealed += 1;
+  }
+  return sealed;
 }
 
 export async function deleteGroupChannel(db: Db, id: number): Promise<boolean> {

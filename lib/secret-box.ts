@@ -1,5 +1,6 @@
 /**
- * Secrets Andon must read back to use (the signing secrets of webhooks and of MES keys): unlike API
+ * Secrets Andon must read back to use (the signing secrets of webhooks and of MES keys, the
+ * webhook URLs and signing secrets of group chat robots): unlike API
  * keys and passwords they cannot be stored as hashes, so they are stored encrypted with AES-256-GCM
  * under a key derived from ANDON_SECRETS_KEY. They are shown once, when made; never logged or
  * returned again.
@@ -20,6 +21,9 @@ export class SecretUnreadable extends Error {
 }
 
 const VERSION = 'v1';
+
+/** Whether a stored value was sealed here (rather than stored as plain text before sealing began). */
+export const isSealed = (stored: string): boolean => stored.startsWith(`${VERSION}:`);
 
 export function createSecretBox(masterKey: string): SecretBox {
   const key = Buffer.from(hkdfSync('sha256', masterKey, 'andon', 'stored-secrets-v1', 32));

@@ -23,6 +23,7 @@ import { startReconciler } from '../api/reconciler.js';
 import { startMqttIntake, type MqttIntake } from '../api/mqtt/intake.js';
 import { startWebhookRelay } from '../api/webhook-relay.js';
 import { ensureApiKey } from '../db/api-keys.js';
+import { sealPlainGroupChannels } from '../db/group-channels.js';
 import { createDb, migrate, type Db } from '../db/index.js';
 import { databaseReady } from '../db/web-admin.js';
 import { drainable } from './http-drain.js';
@@ -156,10 +157,15 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
     const sms = o.sms ?? o.devSms ?? new RecordingSms();
     if (!o.secretsKey && !o.linkSecret)
       o.logger.warn(
-        'neither ANDON_SECRETS_KEY nor ANDON_LINK_SECRET is set: webhook and MES signing secrets made now cannot be read after a restart',
+        'neither ANDON_SECRETS_KEY nor ANDON_LINK_SECRET is set: webhook and MES signing secrets and group channel URLs made now cannot be read after a restart',
       );
     // Distinct from the link key by derivation (lib/secret-box.ts), even when derived from the same secret.
     const secrets = createSecretBox(o.secretsKey ?? o.linkSecret ?? randomBytes(32).toString('base64url'));
+    // Group channels stored before their URLs were sealed; never under a key that ends at restart.
+    if (o.secretsKey ?? o.linkSecret) {
+      const sealed = await sealPlainGroupChannels(db, secrets);
+      if (sealed > 0) o.logger.info({ groupChannels: sealed }, 'group channel URLs and secrets sealed');
+    }
     const webhooks = o.webhooks ?? { retry: DEFAULT_WEBHOOK_RETRY };
     const erp =
       o.erp ??

@@ -10,9 +10,11 @@ import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createChatSender } from '../activities/notify/chat/client.js';
+import { groupChannelForSending, sealPlainGroupChannels, UNREADABLE_URL } from '../db/group-channels.js';
+import { createSecretBox } from '../lib/secret-box.js';
 import { ChatFakes, type ChatRequest } from './helpers/chat-fakes.js';
 import { caseApi } from './helpers/cases.js';
-import { startHarness, uid, type Harness } from './helpers/harness.js';
+import { startHarness, TEST_LINK_SECRET, uid, type Harness } from './helpers/harness.js';
 import { eventually } from './helpers/wait.js';
 
 let h: Harness;
@@ -135,6 +137,66 @@ describe('group channels', () => {
       },
     });
     assert.equal(official.status, 201);
+  });
+
+  it('are stored sealed: the database holds neither the robot’s token nor its secret, and plain rows of before get sealed', async () => {
+    const token = uid('tok');
+    const created = await channel({
+      name: `sealed ${token}`,
+      provider: 'dingtalk',
+      webhookUrl: fakes.dingtalkUrl(token),
+      secret: 'SECsealed0123456789',
+    });
+    const row = await h
+      .db('group_channels')
+      .where({ id: created.id })
+      .first<{ webhook_url: string; secret: string }>('webhook_url', 'secret');
+    assert.ok(row && !row.webhook_url.includes(token) && !row.secret.includes('SECsealed'), 'stored sealed');
+    const box = createSecretBox(TEST_LINK_SECRET);
+    const sending = await groupChannelForSending(h.db, box, created.id);
+    assert.equal(sending?.webhookUrl, fakes.dingtalkUrl(token));
+    assert.equal(sending?.secret, 'SECsealed0123456789');
+
+    // A row written in plain text before sealing began: still read, then sealed (as at start-up).
+    await h
+      .db('group_channels')
+      .where({ id: created.id })
+      .update({
+        webhook_url: fakes.dingtalkUrl(token),
+        secret: 'SECsealed0123456789',
+      });
+    assert.equal((await groupChannelForSending(h.db, box, created.id))?.webhookUrl, fakes.dingtalkUrl(token));
+    assert.ok((await sealPlainGroupChannels(h.db, box)) >= 1);
+    const resealed = await h
+      .db('group_channels')
+      .where({ id: created.id })
+      .first<{ webhook_url: string }>('webhook_url');
+    assert.ok(resealed && !resealed.webhook_url.includes(token));
+    assert.equal((await groupChannelForSending(h.db, box, created.id))?.secret, 'SECsealed0123456789');
+
+    // Under another key the URL cannot be read: the API says so instead of failing, and asks for it again.
+    const otherKey = createSecretBox('another-secrets-key-0123456789abcdef');
+    await h
+      .db('group_channels')
+      .where({ id: created.id })
+      .update({ webhook_url: otherKey.seal('https://x') });
+    const shown = await h.api<GroupChannelJson>('GET', `/api/v1/group-channels/${created.id}`);
+    assert.equal(shown.status, 200);
+    assert.equal(shown.body.webhookUrl, UNREADABLE_URL);
+    const rename = await h.api<{ errors: Array<{ field: string }> }>(
+      'PUT',
+      `/api/v1/group-channels/${created.id}`,
+      {
+        body: { name: `renamed ${token}`, locale: 'en', active: true },
+      },
+    );
+    assert.equal(rename.status, 400, JSON.stringify(rename.body));
+    assert.equal(rename.body.errors[0]!.field, 'webhookUrl');
+    const fixed = await h.api<GroupChannelJson>('PUT', `/api/v1/group-channels/${created.id}`, {
+      body: { name: `renamed ${token}`, locale: 'en', active: false, webhookUrl: fakes.dingtalkUrl(token) },
+    });
+    assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
+    assert.match(fixed.body.webhookUrl, /access_token=TOK-…$/i);
   });
 
   it('page a level on DingTalk, WeCom, Feishu, Slack and Teams: documented payloads, signatures, and a working action link', async () => {

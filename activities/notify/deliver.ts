@@ -3,6 +3,7 @@
  * classifying what failed as permanent or transient, and failing over to the person's other channel
  * when a channel failed for good — one implementation for pages and FYI messages.
  */
+import type { SecretBox } from '../../lib/secret-box.js';
 import type { Db } from '../../db/index.js';
 import { ensureNotification, markAttemptFailed, markSent, type OutboxRow } from '../../db/outbox.js';
 import type { Channel, ChatProvider } from '../../domain/model.js';
@@ -19,6 +20,8 @@ export interface DeliverDeps {
   sms: SmsSender;
   /** Posts chat cards to group channels. */
   chat: ChatSender;
+  /** Opens the sealed webhook URLs and secrets of group channels. */
+  secrets: SecretBox;
   publicUrl: string;
   logger: Logger;
 }

@@ -5,7 +5,8 @@
  * failing on the last attempt) means its people get the page on their own channels instead.
  */
 import type { Db } from '../../db/index.js';
-import { groupChannelForSending } from '../../db/group-channels.js';
+import { groupChannelForSending, type GroupChannel } from '../../db/group-channels.js';
+import { SecretUnreadable } from '../../lib/secret-box.js';
 import type { Contact } from '../../db/people.js';
 import { deliverToGroup, type DeliverDeps, type GroupOutcome } from './deliver.js';
 import {
@@ -42,14 +43,28 @@ export interface GroupPageResult {
   failedOver: boolean;
 }
 
+/**
+ * The channel to send to, or null when it is gone, or its URL cannot be decrypted (the secrets key
+ * changed): then it is as good as missing, and its people are reached another way.
+ */
+export async function sendableGroup(deps: DeliverDeps, id: number): Promise<GroupChannel | null> {
+  try {
+    return await groupChannelForSending(deps.db, deps.secrets, id);
+  } catch (err) {
+    if (!(err instanceof SecretUnreadable)) throw err;
+    deps.logger.error({ groupChannelId: id }, err.message);
+    return null;
+  }
+}
+
 export async function pageGroups(deps: DeliverDeps & { db: Db }, g: GroupPage): Promise<GroupPageResult> {
   const result: GroupPageResult = { outcomes: [], errors: [], failedOver: false };
   for (const id of g.groupIds) {
-    const group = await groupChannelForSending(deps.db, id);
+    const group = await sendableGroup(deps, id);
     if (!group || !group.active) {
       deps.logger.warn(
         { groupChannelId: id },
-        'group channel missing or inactive: its people are paged instead',
+        'group channel missing, inactive or unreadable: its people are paged instead',
       );
       result.failedOver = true;
       continue;

@@ -8,7 +8,6 @@
  * retried activity serves nothing twice (every message is keyed by its event and its subscriber).
  */
 import { getCase, type CaseRecord } from '../../db/cases.js';
-import { groupChannelForSending } from '../../db/group-channels.js';
 import {
   activeSubscriber,
   fyiSentTo,
@@ -23,6 +22,7 @@ import {
 import { textFor } from '../../domain/messages.js';
 import { SUBSCRIPTION_EVENT_TYPES, type SubscriptionEvent } from '../../domain/model.js';
 import { deliverToGroup, deliverWithFailover, type DeliverDeps } from './deliver.js';
+import { sendableGroup } from './group-page.js';
 import {
   asLocale,
   caseUrlOf,
@@ -138,7 +138,7 @@ async function serve(
 
   const groupIds = new Set(subs.flatMap((s) => (s.target.kind === 'group' ? [s.target.groupChannelId] : [])));
   for (const id of groupIds) {
-    const group = await groupChannelForSending(deps.db, id);
+    const group = await sendableGroup(deps, id);
     if (!group?.active) continue;
     const locale = group.locale;
     const f = facts(group.name, locale);

@@ -37,7 +37,7 @@ import {
   webhookProblem,
   type SubscriptionBody,
 } from '../../domain/contracts/notify.js';
-import { DEFAULT_RESPONSIBLE_ROLE, type Locale } from '../../domain/model.js';
+import { DEFAULT_RESPONSIBLE_ROLE, type ChatProvider, type Locale } from '../../domain/model.js';
 import { checkTemplate, type TemplateKey, type TemplateText } from '../../domain/templates.js';
 import {
   BUTTONS,
@@ -48,12 +48,15 @@ import {
   renderMail,
   renderSms,
 } from '../../lib/message-render.js';
+import { SecretUnreadable, type SecretBox } from '../../lib/secret-box.js';
 import { audit } from '../audit.js';
 import { requireRole } from '../auth.js';
 import { conflict, invalid, notFound, parse, type HttpProblem } from '../problem.js';
 
 export interface NotifyAdminDeps {
   db: Db;
+  /** Seals group channels' webhook URLs and secrets (and opens them to mask and check). */
+  secrets: SecretBox;
   /** Base URL of the case links in previews. */
   publicUrl?: () => string;
   /** Origins allowed for webhook URLs besides the providers' own (ANDON_CHAT_WEBHOOK_ORIGINS). */
@@ -63,19 +66,19 @@ export interface NotifyAdminDeps {
 const bad = (field: string, message: string): HttpProblem => invalid([{ field, message }]);
 
 export function notifyAdminRoutes(deps: NotifyAdminDeps): Router {
-  const { db } = deps;
+  const { db, secrets } = deps;
   const origins = deps.chatWebhookOrigins ?? [];
   const publicUrl = deps.publicUrl ?? (() => 'http://localhost:3000');
   const r = Router();
 
   // ── group channels ──────────────────────────────────────────────────────────────────────
   r.get('/group-channels', requireRole('admin'), async (_req, res) => {
-    res.json({ groupChannels: await listGroupChannels(db) });
+    res.json({ groupChannels: await listGroupChannels(db, secrets) });
   });
 
   r.get('/group-channels/:id', requireRole('admin'), async (req, res) => {
     const { id } = parse(groupChannelParams, req.params, 'path');
-    const found = await getGroupChannelRecord(db, id);
+    const found = await getGroupChannelRecord(db, secrets, id);
     if (!found) throw notFound(`group channel ${id}`);
     res.json(found);
   });
@@ -87,26 +90,47 @@ export function notifyAdminRoutes(deps: NotifyAdminDeps): Router {
     if (b.secret && (b.provider === 'wecom' || b.provider === 'slack' || b.provider === 'teams'))
       throw bad('secret', `a ${b.provider} webhook is not signed: leave the secret out`);
     if (await groupChannelNameTaken(db, b.name)) throw conflict(`a group channel named ${b.name} exists`);
-    const id = await createGroupChannel(db, { ...b, secret: b.secret ?? null });
-    const after = await getGroupChannelRecord(db, id);
+    const id = await createGroupChannel(db, secrets, { ...b, secret: b.secret ?? null });
+    const after = await getGroupChannelRecord(db, secrets, id);
     await audit(db, req, { action: 'group_channel.create', entity: 'group_channel', entityId: id, after });
     res.status(201).location(`/api/v1/group-channels/${id}`).json(after);
   });
 
+  /** The stored channel to check an update against; its URL must be readable unless a new one comes. */
+  async function storedChannel(
+    id: number,
+    needUrl: boolean,
+  ): Promise<{ provider: ChatProvider; webhookUrl: string }> {
+    try {
+      const stored = await groupChannelForSending(db, secrets, id);
+      if (!stored) throw notFound(`group channel ${id}`);
+      return stored;
+    } catch (err) {
+      if (!(err instanceof SecretUnreadable)) throw err;
+      const record = await getGroupChannelRecord(db, secrets, id);
+      if (!record) throw notFound(`group channel ${id}`);
+      if (needUrl)
+        throw bad(
+          'webhookUrl',
+          'the stored URL cannot be decrypted (ANDON_SECRETS_KEY changed): give it again',
+        );
+      return { provider: record.provider, webhookUrl: '' };
+    }
+  }
+
   r.put('/group-channels/:id', requireRole('admin'), async (req, res) => {
     const { id } = parse(groupChannelParams, req.params, 'path');
     const b = parse(groupChannelUpdate, req.body ?? {}, 'body');
-    const stored = await groupChannelForSending(db, id);
-    if (!stored) throw notFound(`group channel ${id}`);
+    const stored = await storedChannel(id, b.webhookUrl === undefined);
     const provider = b.provider ?? stored.provider;
     if (b.provider !== undefined && b.provider !== stored.provider && b.webhookUrl === undefined)
       throw bad('webhookUrl', 'a new provider needs its webhook URL');
     const problem = webhookProblem(provider, b.webhookUrl ?? stored.webhookUrl, origins);
     if (problem) throw bad('webhookUrl', problem);
     if (await groupChannelNameTaken(db, b.name, id)) throw conflict(`a group channel named ${b.name} exists`);
-    const before = await getGroupChannelRecord(db, id);
-    await updateGroupChannel(db, id, b);
-    const after = await getGroupChannelRecord(db, id);
+    const before = await getGroupChannelRecord(db, secrets, id);
+    await updateGroupChannel(db, secrets, id, b);
+    const after = await getGroupChannelRecord(db, secrets, id);
     await audit(db, req, {
       action: 'group_channel.update',
       entity: 'group_channel',
@@ -119,7 +143,7 @@ export function notifyAdminRoutes(deps: NotifyAdminDeps): Router {
 
   r.delete('/group-channels/:id', requireRole('admin'), async (req, res) => {
     const { id } = parse(groupChannelParams, req.params, 'path');
-    const before = await getGroupChannelRecord(db, id);
+    const before = await getGroupChannelRecord(db, secrets, id);
     if (!(await deleteGroupChannel(db, id))) throw notFound(`group channel ${id}`);
     await audit(db, req, { action: 'group_channel.delete', entity: 'group_channel', entityId: id, before });
     res.status(204).end();
@@ -130,7 +154,7 @@ export function notifyAdminRoutes(deps: NotifyAdminDeps): Router {
     const t = b.target;
     if (t.kind === 'person' && !(await getPerson(db, t.personId)))
       throw bad('target.personId', `no person ${t.personId}`);
-    if (t.kind === 'group' && !(await getGroupChannelRecord(db, t.groupChannelId)))
+    if (t.kind === 'group' && !(await getGroupChannelRecord(db, secrets, t.groupChannelId)))
       throw bad('target.groupChannelId', `no group channel ${t.groupChannelId}`);
   };
 
