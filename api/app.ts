@@ -23,7 +23,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
 import { catalogRoutes } from './routes/catalog.js';
-import { notifyAdminRoutes } from './routes/notify-admin.js';
+import { notifyAdminRoutes, type SendChat } from './routes/notify-admin.js';
 import { devRoutes } from './routes/dev.js';
 import { peopleRoutes } from './routes/people.js';
 import { displayTokenRoutes } from './routes/display-tokens.js';
@@ -70,6 +70,8 @@ export interface AppDeps {
   webhooks?: { allowHttp?: boolean; timeoutMs?: number };
   /** Origins group-channel webhooks may use besides the providers' own (ANDON_CHAT_WEBHOOK_ORIGINS). */
   chatWebhookOrigins?: readonly string[];
+  /** Posts a chat card to a group channel (the group channels' "send test message"). */
+  sendChat?: SendChat;
   /** The web UI (sign-in, board, case pages, reports); absent: API only. */
   web?: { sessionSecret: string; events?: CaseEventBus } & Pick<
     WebDeps,
@@ -199,6 +201,7 @@ export function createApp(deps: AppDeps): Express {
       secrets,
       publicUrl,
       ...(deps.chatWebhookOrigins ? { chatWebhookOrigins: deps.chatWebhookOrigins } : {}),
+      ...(deps.sendChat ? { sendChat: deps.sendChat } : {}),
     }),
     displayTokenRoutes(deps),
   );

@@ -11,6 +11,7 @@ import {
 } from '../domain/contracts/notify.js';
 import {
   groupChannelResponse,
+  groupChannelTestResponse,
   groupChannelsResponse,
   messageTemplateResponse,
   messageTemplatesResponse,
@@ -54,6 +55,18 @@ export const NOTIFY_OPERATIONS: readonly Operation[] = [
     summary: 'One group channel',
     params: groupChannelParams,
     responses: { '200': { description: 'the channel', json: groupChannelResponse }, '404': notFound },
+  }),
+  admin({
+    method: 'post',
+    path: `${V1}/group-channels/:id/test`,
+    summary:
+      'Send a test message to a group channel now (in its language, not retried); answers whether the provider accepted it and, if not, what it said',
+    params: groupChannelParams,
+    responses: {
+      '200': { description: 'what the provider answered', json: groupChannelTestResponse },
+      '404': notFound,
+      '409': { description: 'the stored URL cannot be decrypted (the secrets key changed)' },
+    },
   }),
   admin({
     method: 'put',

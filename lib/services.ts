@@ -13,7 +13,7 @@ import { createErpAdapter } from '../activities/erp/factory.js';
 import type { ErpSettings } from '../activities/erp/settings.js';
 import type { ErpAdapter } from '../activities/erp/types.js';
 import { createActivities } from '../activities/index.js';
-import type { ChatSender } from '../activities/notify/chat/client.js';
+import { createChatSender, type ChatSender } from '../activities/notify/chat/client.js';
 import type { Mailer } from '../activities/notify/mailer.js';
 import type { SmsSender } from '../activities/notify/sms.js';
 import { createApp } from '../api/app.js';
@@ -252,6 +252,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         ...(o.twilioAuthToken ? { twilioAuthToken: o.twilioAuthToken } : {}),
         ...(o.timeZone ? { timeZone: o.timeZone } : {}),
         ...(o.chatWebhookOrigins ? { chatWebhookOrigins: o.chatWebhookOrigins } : {}),
+        sendChat: o.chat ?? createChatSender(),
         temporalReady,
         draining: () => stopping !== null,
         ...(workerMetrics ? { extraMetrics: () => workerMetrics.text() } : {}),

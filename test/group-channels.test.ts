@@ -360,6 +360,39 @@ describe('group channels', () => {
     );
   });
 
+  it('send a test message on request, in the channel’s language, and say what the provider answered', async () => {
+    const token = uid('tt');
+    fakes.requireSignature(token, 'SECtest0123456789');
+    const url = fakes.dingtalkUrl(token);
+    const g = await channel({
+      name: `测试群 ${token}`,
+      provider: 'dingtalk',
+      webhookUrl: url,
+      secret: 'SECtest0123456789',
+      locale: 'zh-CN',
+    });
+    type TestAnswer = { delivered: boolean; providerId: string | null; error: string | null };
+    const ok = await h.api<TestAnswer>('POST', `/api/v1/group-channels/${g.id}/test`);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.deepEqual(ok.body, { delivered: true, providerId: null, error: null });
+    const got = fakes.to(url);
+    assert.equal(got.length, 1);
+    assert.ok(got[0]!.signatureOk, 'signed as DingTalk documents');
+    assert.match(JSON.stringify(got[0]!.body), /Andon 测试消息/);
+
+    fakes.failAlways(url, { status: 200, body: '{"errcode":300001,"errmsg":"token is not exist"}' });
+    const refused = await h.api<TestAnswer>('POST', `/api/v1/group-channels/${g.id}/test`);
+    assert.equal(refused.status, 200);
+    assert.equal(refused.body.delivered, false);
+    assert.match(refused.body.error ?? '', /token is not exist/);
+    assert.ok(!(refused.body.error ?? '').includes(token), 'the error never shows the URL’s token');
+    fakes.recover(url);
+
+    const missing = await h.api<{ errors?: unknown }>('POST', '/api/v1/group-channels/999999/test');
+    assert.equal(missing.status, 404);
+    assert.match(missing.headers.get('content-type') ?? '', /application\/problem\+json/);
+  });
+
   it('retry a webhook that keeps failing, then fail over to the people’s own channels', async () => {
     const line = 'GC3';
     const url = fakes.dingtalkUrl(uid('d'));

@@ -37,6 +37,7 @@ import {
   webhookProblem,
   type SubscriptionBody,
 } from '../../domain/contracts/notify.js';
+import type { ChatCard } from '../../domain/chat-card.js';
 import { DEFAULT_RESPONSIBLE_ROLE, type ChatProvider, type Locale } from '../../domain/model.js';
 import { checkTemplate, type TemplateKey, type TemplateText } from '../../domain/templates.js';
 import {
@@ -61,7 +62,30 @@ export interface NotifyAdminDeps {
   publicUrl?: () => string;
   /** Origins allowed for webhook URLs besides the providers' own (ANDON_CHAT_WEBHOOK_ORIGINS). */
   chatWebhookOrigins?: readonly string[];
+  /** Posts a chat card to a channel; without it there is no "send test message". */
+  sendChat?: SendChat;
 }
+
+/** Posts a card to a provider's webhook (activities/notify/chat/client.ts, wired by lib/services.ts). */
+export type SendChat = (
+  target: { provider: ChatProvider; webhookUrl: string; secret: string | null },
+  card: ChatCard,
+) => Promise<{ providerId: string | null }>;
+
+const TEST_CARD: Record<Locale, (name: string) => ChatCard> = {
+  en: (name) => ({
+    title: 'Andon test message',
+    lines: [`Andon can post to the group channel "${name}": pages and notices will arrive here.`],
+    buttons: [],
+    tone: 'info',
+  }),
+  'zh-CN': (name) => ({
+    title: 'Andon 测试消息',
+    lines: [`Andon 可以向群通道“${name}”发送消息：异常呼叫和通知将发到这里。`],
+    buttons: [],
+    tone: 'info',
+  }),
+};
 
 const bad = (field: string, message: string): HttpProblem => invalid([{ field, message }]);
 
@@ -117,6 +141,37 @@ export function notifyAdminRoutes(deps: NotifyAdminDeps): Router {
       return { provider: record.provider, webhookUrl: '' };
     }
   }
+
+  r.post('/group-channels/:id/test', requireRole('admin'), async (req, res) => {
+    const { id } = parse(groupChannelParams, req.params, 'path');
+    const send = deps.sendChat;
+    if (!send) throw conflict('this API cannot post to chat webhooks (no chat sender configured)');
+    let channel;
+    try {
+      channel = await groupChannelForSending(db, secrets, id);
+    } catch (err) {
+      if (err instanceof SecretUnreadable) throw conflict(err.message);
+      throw err;
+    }
+    if (!channel) throw notFound(`group channel ${id}`);
+    const target = { provider: channel.provider, webhookUrl: channel.webhookUrl, secret: channel.secret };
+    const answer = await send(target, TEST_CARD[channel.locale](channel.name)).then(
+      (sent) => ({ delivered: true, providerId: sent.providerId, error: null }),
+      // The sender's errors name the provider and its answer, never the URL (it carries the token).
+      (err: unknown) => ({
+        delivered: false,
+        providerId: null,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
+    await audit(db, req, {
+      action: 'group_channel.test',
+      entity: 'group_channel',
+      entityId: id,
+      after: { delivered: answer.delivered, error: answer.error },
+    });
+    res.json(answer);
+  });
 
   r.put('/group-channels/:id', requireRole('admin'), async (req, res) => {
     const { id } = parse(groupChannelParams, req.params, 'path');
