@@ -2,6 +2,7 @@
 import {
   groupChannelBody,
   groupChannelParams,
+  groupChannelTestResponse,
   groupChannelUpdate,
   previewBody,
   subscriptionBody,
@@ -11,7 +12,6 @@ import {
 } from '../domain/contracts/notify.js';
 import {
   groupChannelResponse,
-  groupChannelTestResponse,
   groupChannelsResponse,
   messageTemplateResponse,
   messageTemplatesResponse,

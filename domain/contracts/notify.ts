@@ -112,6 +112,13 @@ export type GroupChannelUpdate = z.infer<typeof groupChannelUpdate>;
 
 export const groupChannelParams = z.object({ id: idParam('group channel') });
 
+/** What `POST /group-channels/{id}/test` answers: the provider's word on the test message. */
+export const groupChannelTestResponse = z.object({
+  delivered: z.boolean().describe('the provider accepted the test message'),
+  providerId: z.string().nullable().describe('the message id the provider answered, where it gives one'),
+  error: z.string().nullable().describe('what the provider (or the network) said when it was not delivered'),
+});
+
 const distinct = <T extends z.ZodType>(item: T, what: string) =>
   z
     .array(item)

@@ -349,11 +349,6 @@ export const groupChannelResponse = z.object({
   updatedAt: instant,
 });
 export const groupChannelsResponse = z.object({ groupChannels: z.array(groupChannelResponse) });
-export const groupChannelTestResponse = z.object({
-  delivered: z.boolean().describe('the provider accepted the test message'),
-  providerId: z.string().nullable().describe('the message id the provider answered, where it gives one'),
-  error: z.string().nullable().describe('what the provider (or the network) said when it was not delivered'),
-});
 
 export const subscriptionResponse = z.object({
   id: z.number().int(),
