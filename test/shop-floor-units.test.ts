@@ -2,6 +2,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { caseColour, worstColour, type AndonCaseFacts } from '../domain/andon.js';
+import {
+  API_ROLE_LABELS,
+  CASE_STATUS_LABELS,
+  JOB_ROLE_LABELS,
+  label,
+  NOTIFICATION_STATUS_LABELS,
+  SEVERITY_LABELS,
+  TASK_STATUS_LABELS,
+} from '../domain/labels.js';
 import { dashboardQuery } from '../domain/contracts/dashboards.js';
 import { datasetCsv, periodKeys, rangeOf } from '../api/web/dashboard-data.js';
 import { renderChart, styleToAttributes } from '../api/web/echarts-svg.js';
@@ -105,5 +114,31 @@ describe('chart SVG', () => {
       empty: false,
     });
     assert.equal(csv, '\uFEFF原因代码,Cases\r\n"\'=HYPERLINK(""x"")",1\r\n"a,b",\r\n');
+  });
+});
+
+describe('labels', () => {
+  it('name every code people read in both languages, the Chinese in Chinese', () => {
+    const tables = {
+      SEVERITY_LABELS,
+      CASE_STATUS_LABELS,
+      TASK_STATUS_LABELS,
+      JOB_ROLE_LABELS,
+      API_ROLE_LABELS,
+      NOTIFICATION_STATUS_LABELS,
+    };
+    for (const [name, table] of Object.entries(tables)) {
+      for (const [code, words] of Object.entries(table)) {
+        assert.ok(words.en.trim().length > 0, `${name}.${code} has English words`);
+        assert.match(words['zh-CN'], /\p{Script=Han}/u, `${name}.${code} has Chinese words`);
+      }
+    }
+    assert.equal(label(CASE_STATUS_LABELS, 'acknowledged', 'zh-CN'), '已响应');
+    assert.equal(label(JOB_ROLE_LABELS, 'qc_engineer', 'en'), 'QC engineer');
+    assert.equal(
+      label(JOB_ROLE_LABELS, 'not_a_role', 'zh-CN'),
+      'not_a_role',
+      'an unknown code shows as it is',
+    );
   });
 });

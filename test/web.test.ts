@@ -122,6 +122,15 @@ describe('web UI', () => {
     await page.screenshot({ path: `${shots}board-zh-CN.png`, fullPage: true });
     await page.goto(`${h.url}/`); // the choice is remembered
     assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+    // The case page names status, severity, roles and task states in Chinese, not by their codes.
+    await page.goto(`${h.url}/cases/${id}`);
+    assert.equal(await page.locator('.status').textContent(), '已解决');
+    const facts = (await page.locator('p.facts').textContent()) ?? '';
+    assert.doesNotMatch(facts, /\b(low|medium|high|critical|resolved)\b/);
+    const tasks = (await page.locator('li.task').allTextContents()).join(' ');
+    assert.match(tasks, /计划员/);
+    assert.doesNotMatch(tasks, /\b(planner|open|acked|done|cancelled)\b/);
+    await page.screenshot({ path: `${shots}case-resolved-zh-CN.png`, fullPage: true });
     await page.goto(`${h.url}/?lang=en`);
   });
 

@@ -1,4 +1,5 @@
 /** Shared parts of the admin editors (pages/admin-*.ts): the section menu and form helpers. */
+import { JOB_ROLE_LABELS, label } from '../../domain/labels.js';
 import { JOB_ROLES } from '../../domain/model.js';
 import { html, raw, type Html } from './html.js';
 import { t, type Lang } from './i18n.js';
@@ -37,9 +38,9 @@ export const selected = (on: boolean): Html => (on ? raw('selected') : raw(''));
 export const checked = (on: boolean): Html => (on ? raw('checked') : raw(''));
 
 /** A select of job roles. */
-export function roleSelect(name: string, current: string | null): Html {
+export function roleSelect(name: string, current: string | null, l: Lang): Html {
   return html`<select name="${name}">
-    ${JOB_ROLES.map((r) => html`<option ${selected(r === current)}>${r}</option>`)}
+    ${JOB_ROLES.map((r) => html`<option value="${r}" ${selected(r === current)}>${label(JOB_ROLE_LABELS, r, l)}</option>`)}
   </select>`;
 }
 

@@ -4,6 +4,7 @@
  * refusals shown beside the field. Sign-in accounts are edited elsewhere.
  */
 import { Router } from 'express';
+import { JOB_ROLE_LABELS, label } from '../../../domain/labels.js';
 import { listPeople, type Person } from '../../../db/people.js';
 import { LOCALES } from '../../../domain/model.js';
 import { ADMIN_API } from '../admin-api.js';
@@ -15,7 +16,7 @@ import { tx } from '../i18n-floor.js';
 
 function roleRow(l: Lang, i: number, r: { role?: string; line?: string | null }): Html {
   return html`<span class="row">
-    ${roleSelect(`roles.${i}.role`, r.role ?? null)}
+    ${roleSelect(`roles.${i}.role`, r.role ?? null, l)}
     <input
       name="roles.${i}.line"
       data-type="nullable"
@@ -85,7 +86,7 @@ export function adminPeoplePage(ctx: WebContext): Router {
             html`<details class="person" data-person="${p.id}">
               <summary>
                 ${p.name} ·
-                ${p.roles.map((ro) => `${ro.role}${ro.line ? `@${ro.line}` : ''}`).join(', ') || '—'}
+                ${p.roles.map((ro) => `${label(JOB_ROLE_LABELS, ro.role, l)}${ro.line ? `@${ro.line}` : ''}`).join(', ') || '—'}
                 ${p.active ? '' : html`<em>(${tx(l, 'active')}: —)</em>`}
               </summary>
               ${personForm(l, p)}

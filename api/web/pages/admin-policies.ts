@@ -6,6 +6,7 @@
 import { Router } from 'express';
 import { listPolicies, type PolicyRecord } from '../../../db/policies.js';
 import type { LadderLevel } from '../../../domain/contracts/policy.js';
+import { label, SEVERITY_LABELS } from '../../../domain/labels.js';
 import { CHANNELS, EXCEPTION_TYPES, SEVERITIES } from '../../../domain/model.js';
 import { ADMIN_API } from '../admin-api.js';
 import { adminMenu, apiForm, checked, roleSelect, selected } from '../admin-ui.js';
@@ -20,7 +21,7 @@ const minutes = (s: number): string => String(Math.round((s / 60) * 100) / 100);
 function levelRow(l: Lang, i: number, lv: Partial<LadderLevel>): Html {
   return html`<fieldset class="row level">
     <legend>${tx(l, 'levelN')} <span class="row-no">${i}</span></legend>
-    <label>${tx(l, 'role')} ${roleSelect(`ladder.${i}.targetRole`, lv.targetRole ?? null)}</label>
+    <label>${tx(l, 'role')} ${roleSelect(`ladder.${i}.targetRole`, lv.targetRole ?? null, l)}</label>
     <span data-field="ladder.${i}.channels"
       >${tx(l, 'channels')}:
       ${CHANNELS.map(
@@ -60,7 +61,7 @@ function ladderEditor(l: Lang, id: string, ladder: Array<Partial<LadderLevel>>):
 }
 
 function policyEditor(l: Lang, p: PolicyRecord): Html {
-  const scope = `${typeLabel(p.type, l)} · ${p.severity ?? tx(l, 'anySeverity')} · ${p.line ?? tx(l, 'anyLine')}`;
+  const scope = `${typeLabel(p.type, l)} · ${p.severity ? label(SEVERITY_LABELS, p.severity, l) : tx(l, 'anySeverity')} · ${p.line ?? tx(l, 'anyLine')}`;
   return html`<section class="editor" data-policy="${p.id}">
     <h2>${scope}</h2>
     ${apiForm(
@@ -115,7 +116,7 @@ function newPolicy(l: Lang): Html {
             >${t(l, 'severity')}
             <select name="severity" data-type="nullable">
               <option value="">${tx(l, 'anySeverity')}</option>
-              ${SEVERITIES.map((s) => html`<option ${selected(false)}>${s}</option>`)}
+              ${SEVERITIES.map((s) => html`<option value="${s}" ${selected(false)}>${label(SEVERITY_LABELS, s, l)}</option>`)}
             </select></label
           >
           <label

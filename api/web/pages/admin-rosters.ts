@@ -4,6 +4,7 @@
  * unknown lines, shifts not in the pattern, dates in order), refusals shown beside the field.
  */
 import { Router } from 'express';
+import { JOB_ROLE_LABELS, label } from '../../../domain/labels.js';
 import { listPeople, type Person } from '../../../db/people.js';
 import { listLines, listRosters, listShiftPatterns, type ShiftPatternRecord } from '../../../db/rosters.js';
 import { OVERRIDE_KINDS } from '../../../domain/model.js';
@@ -110,7 +111,7 @@ export function adminRostersPage(ctx: WebContext): Router {
               (e) =>
                 html`<tr data-entry="${e.id}">
                   <td>${name(e.personId)}</td>
-                  <td>${e.role}</td>
+                  <td>${label(JOB_ROLE_LABELS, e.role, l)}</td>
                   <td>${e.line ?? tx(l, 'anyLine')}</td>
                   <td>${pattern(e.patternId)}</td>
                   <td>${e.shift}</td>
@@ -125,7 +126,7 @@ export function adminRostersPage(ctx: WebContext): Router {
           { method: 'POST', action: `${ADMIN_API}/rosters/entries`, cls: 'editor', label: tx(l, 'addEntry') },
           html`<strong>${tx(l, 'addEntry')}</strong>
             <label>${tx(l, 'person')} ${personSelect(people)}</label>
-            <label>${tx(l, 'role')} ${roleSelect('role', null)}</label>
+            <label>${tx(l, 'role')} ${roleSelect('role', null, l)}</label>
             <label
               >${t(l, 'line')}
               <input name="line" data-type="nullable" placeholder="${tx(l, 'anyLine')}" size="8"
@@ -149,7 +150,7 @@ export function adminRostersPage(ctx: WebContext): Router {
                 html`<tr data-override="${o.id}">
                   <td>${o.kind}</td>
                   <td>${name(o.personId)}</td>
-                  <td>${o.role}</td>
+                  <td>${label(JOB_ROLE_LABELS, o.role, l)}</td>
                   <td>${o.line ?? tx(l, 'anyLine')}</td>
                   <td>${localTime(o.startsAt, ctx.timeZone)} – ${localTime(o.endsAt, ctx.timeZone)}</td>
                   <td>${o.note ?? ''}</td>
@@ -173,7 +174,7 @@ export function adminRostersPage(ctx: WebContext): Router {
               </select></label
             >
             <label>${tx(l, 'person')} ${personSelect(people)}</label>
-            <label>${tx(l, 'role')} ${roleSelect('role', null)}</label>
+            <label>${tx(l, 'role')} ${roleSelect('role', null, l)}</label>
             <label
               >${t(l, 'line')}
               <input name="line" data-type="nullable" placeholder="${tx(l, 'anyLine')}" size="8"

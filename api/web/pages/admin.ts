@@ -3,6 +3,7 @@
  * with a button to lift a sign-in lockout.
  */
 import { Router } from 'express';
+import { JOB_ROLE_LABELS, label } from '../../../domain/labels.js';
 import { adminOverview } from '../../../db/web-admin.js';
 import { idParam } from '../../../domain/contracts/rules.js';
 import { unlockUser } from '../../../lib/accounts.js';
@@ -108,7 +109,9 @@ export function adminPage(ctx: WebContext): Router {
                         : ''
                     }
                   </td>
-                  <td>${p.roles.map((ro) => `${ro.role}${ro.line ? `@${ro.line}` : ''}`).join(', ')}</td>
+                  <td>
+                    ${p.roles.map((ro) => `${label(JOB_ROLE_LABELS, ro.role, l)}${ro.line ? `@${ro.line}` : ''}`).join(', ')}
+                  </td>
                 </tr>`,
             )}
           </tbody>

@@ -4,6 +4,7 @@
  * revoke (refused at once). Every change is in the audit log.
  */
 import { Router, type Request, type Response } from 'express';
+import { API_ROLE_LABELS, label } from '../../../domain/labels.js';
 import { z } from 'zod';
 import { listApiKeys, type ApiKeyListing } from '../../../db/api-keys.js';
 import { apiKeyBody, rotateBody } from '../../../domain/contracts/accounts.js';
@@ -94,7 +95,7 @@ export function apiKeysPage(ctx: WebContext): Router {
               (k) =>
                 html`<tr class="${k.revokedAt ? 'inactive' : ''}">
                   <td>${k.name}</td>
-                  <td>${k.role}</td>
+                  <td>${label(API_ROLE_LABELS, k.role, l)}</td>
                   <td><code>${k.prefix ? `${k.prefix}…` : '—'}</code></td>
                   <td>
                     ${localTime(k.createdAt, ctx.timeZone)}

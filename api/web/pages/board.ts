@@ -3,6 +3,8 @@ import { Router } from 'express';
 import { boardQuery } from '../../../db/reports.js';
 import { boardExtras, countActiveCases } from '../../../db/web-admin.js';
 import { EXCEPTION_TYPE_LABELS } from '../../../domain/model.js';
+import { CASE_STATUS_LABELS, label, SEVERITY_LABELS } from '../../../domain/labels.js';
+import { catalogText } from '../catalog-text.js';
 import type { WebContext } from '../context.js';
 import { html, localTime, type Html } from '../html.js';
 import { t, type Lang } from '../i18n.js';
@@ -59,9 +61,11 @@ export function boardPage(ctx: WebContext): Router {
                         ${info && info.reportCount > 1 ? html`<span class="badge repeats" title="${t(l, 'reportedTimes', { n: info.reportCount, at: localTime(info.lastSeenAt, timeZone) })}">×${info.reportCount}</span>` : ''}
                       </td>
                       <td>${EXCEPTION_TYPE_LABELS[c.type][l]}</td>
-                      <td><span class="badge sev-${c.severity}">${c.severity}</span></td>
-                      <td>${c.status}</td>
-                      <td>${info?.currentStep ?? '—'}</td>
+                      <td>
+                        <span class="badge sev-${c.severity}">${label(SEVERITY_LABELS, c.severity, l)}</span>
+                      </td>
+                      <td>${label(CASE_STATUS_LABELS, c.status, l)}</td>
+                      <td>${info?.currentStep ? catalogText('step', info.currentStep, l) : '—'}</td>
                       <td>${who.join(', ') || '—'}</td>
                       <td>${c.escalationLevel}</td>
                       <td>

@@ -10,6 +10,15 @@ import {
 } from '../../../db/case-history.js';
 import { timeline } from '../../../db/timeline.js';
 import { EXCEPTION_TYPE_LABELS, JOB_ROLES } from '../../../domain/model.js';
+import {
+  CASE_STATUS_LABELS,
+  CHANNEL_LABELS,
+  JOB_ROLE_LABELS,
+  label,
+  NOTIFICATION_STATUS_LABELS,
+  SEVERITY_LABELS,
+  TASK_STATUS_LABELS,
+} from '../../../domain/labels.js';
 import { redactEvent, redactText, seesContacts } from '../../redact.js';
 import type { WebContext } from '../context.js';
 import { html, localTime, raw, type Html } from '../html.js';
@@ -48,11 +57,12 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
   const taskList = (live?.tasks ?? []).map(
     (tk) =>
       html`<li class="task task-${tk.status}">
-        <strong>${catalogText('taskTitle', tk.key, l, tk.title, tk.titleRef)}</strong> — ${tk.role},
-        ${tk.status}${tk.assignees.length > 0 ? html`, ${tk.assignees.map((a) => a.name).join(', ')}` : ''}
+        <strong>${catalogText('taskTitle', tk.key, l, tk.title, tk.titleRef)}</strong> —
+        ${label(JOB_ROLE_LABELS, tk.role, l)},
+        ${label(TASK_STATUS_LABELS, tk.status, l)}${tk.assignees.length > 0 ? html`, ${tk.assignees.map((a) => a.name).join(', ')}` : ''}
         ${tk.ackDeadline ? html`, ${t(l, 'ackBy')} <time class="countdown" datetime="${tk.ackDeadline}" data-overdue="${t(l, 'overdue')}">${localTime(tk.ackDeadline, timeZone)}</time>` : ''}
         ${tk.eta ? html`, ${t(l, 'eta')} ${localTime(tk.eta, timeZone)}` : ''}
-        ${tk.result ? html` → <em>${tk.result.option}</em>` : ''}
+        ${tk.result ? html` → <em>${catalogText('option', `${tk.key}.${tk.result.option}`, l)}</em>` : ''}
         ${
           (tk.status === 'open' || tk.status === 'acked') && active
             ? html`<div class="task-actions">
@@ -76,7 +86,7 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
                         <label
                           >${t(l, 'toRole')}
                           <select name="role">
-                            ${JOB_ROLES.map((jr) => html`<option ${jr === tk.role ? raw('selected') : ''}>${jr}</option>`)}
+                            ${JOB_ROLES.map((jr) => html`<option value="${jr}" ${jr === tk.role ? raw('selected') : ''}>${label(JOB_ROLE_LABELS, jr, l)}</option>`)}
                           </select></label
                         >
                         <button type="submit">${t(l, 'reassign')}</button>
@@ -89,11 +99,12 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
       </li>`,
   );
   return html` <p class="facts">
-      <span class="badge sev-${record.severity}">${record.severity}</span>
+      <span class="badge sev-${record.severity}">${label(SEVERITY_LABELS, record.severity, l)}</span>
       ${EXCEPTION_TYPE_LABELS[record.type][l]} · ${t(l, 'line')}
       ${record.line}${record.station ? ` / ${record.station}` : ''} · ${t(l, 'status')}:
-      <strong class="status">${record.status}</strong> · ${t(l, 'step')}: ${record.currentStep ?? '—'} ·
-      ${t(l, 'level')} ${record.escalationLevel} · ${t(l, 'sla')}:
+      <strong class="status">${label(CASE_STATUS_LABELS, record.status, l)}</strong> · ${t(l, 'step')}:
+      ${record.currentStep ? catalogText('step', record.currentStep, l) : '—'} · ${t(l, 'level')}
+      ${record.escalationLevel} · ${t(l, 'sla')}:
       ${record.slaDeadline ? html`<time class="countdown" datetime="${record.slaDeadline}" data-overdue="${t(l, 'overdue')}">${localTime(record.slaDeadline, timeZone)}</time>` : '—'}${record.slaBreached ? html` <span class="badge sev-critical">SLA ✗</span>` : ''}
     </p>
     ${record.reportCount > 1 ? html`<p class="repeats">${t(l, 'reportedTimes', { n: record.reportCount, at: localTime(record.lastSeenAt, timeZone) })}</p>` : ''}
@@ -135,10 +146,10 @@ export async function caseDetail(ctx: WebContext, record: CaseRecord, l: Lang, u
           (n) =>
             html`<tr>
               <td>${localTime(n.createdAt, timeZone)}</td>
-              <td>${n.channel}</td>
+              <td>${label(CHANNEL_LABELS, n.channel, l)}</td>
               <td>${contacts ? n.recipient : t(l, 'hidden')}</td>
               <td>
-                ${n.status}${n.lastError ? html` <small>${contacts ? n.lastError : redactText(n.lastError)}</small>` : ''}
+                ${label(NOTIFICATION_STATUS_LABELS, n.status, l)}${n.lastError ? html` <small>${contacts ? n.lastError : redactText(n.lastError)}</small>` : ''}
               </td>
               <td>${n.attempts}</td>
             </tr>`,
@@ -191,7 +202,7 @@ function relatedList(related: RelatedCase[], l: Lang): Html {
           html`<li data-relation="${c.relation}">
             ${tx(l, `relation_${c.relation}`)}:
             <a href="/cases/${c.id}">#${c.id}</a> ${EXCEPTION_TYPE_LABELS[c.type][l]} · ${c.title} ·
-            ${c.status}
+            ${label(CASE_STATUS_LABELS, c.status, l)}
           </li>`,
       )}
     </ul>`;

@@ -6,6 +6,7 @@
 import { Router } from 'express';
 import { searchCases } from '../../../db/case-history.js';
 import { caseSearchQuery, type CaseSearchQuery } from '../../../domain/contracts/search.js';
+import { CASE_STATUS_LABELS, label } from '../../../domain/labels.js';
 import { CASE_STATUSES, EXCEPTION_TYPE_LABELS, EXCEPTION_TYPES } from '../../../domain/model.js';
 import { localToInstant } from '../../../lib/time.js';
 import { caseTitle } from '../../../workflows/sop/index.js';
@@ -27,7 +28,7 @@ function form(l: Lang, q: CaseSearchQuery): Html {
     <label
       >${t(l, 'status')}
       <select name="status">
-        ${opt('', tx(l, 'any'), q.status)}${CASE_STATUSES.map((s) => opt(s, s, q.status))}
+        ${opt('', tx(l, 'any'), q.status)}${CASE_STATUSES.map((s) => opt(s, label(CASE_STATUS_LABELS, s, l), q.status))}
       </select></label
     >
     <label
@@ -100,7 +101,7 @@ export function searchPage(ctx: WebContext): Router {
                         </td>
                         <td>${EXCEPTION_TYPE_LABELS[c.type][l]}</td>
                         <td>${c.line}${c.station ? ` / ${c.station}` : ''}</td>
-                        <td>${c.status}</td>
+                        <td>${label(CASE_STATUS_LABELS, c.status, l)}</td>
                         <td>${localTime(c.openedAt, ctx.timeZone)}</td>
                         <td>
                           ${c.recurrences > 0 ? html`<span class="badge sev-high">${tx(l, 'timesAgain', { n: c.recurrences })}</span>` : ''}
