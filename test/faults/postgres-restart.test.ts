@@ -22,7 +22,7 @@ after(async () => {
 });
 
 it(`PostgreSQL restarted while ${CASES} cases are posted: 503s during the outage, nothing lost or doubled`, async () => {
-  await s.startWorker();
+  const worker = await s.startWorker();
   const answers: Posted[] = [];
   let down = false;
   let duringOutage = 0;
@@ -40,11 +40,17 @@ it(`PostgreSQL restarted while ${CASES} cases are posted: 503s during the outage
   down = true;
   await s.stopPostgres();
   say(`PostgreSQL stopped after ${answers.length} reports`);
+  // Down long enough to matter: reports were answered during it, and the worker noticed it.
   await eventually(
     () => Promise.resolve(duringOutage >= 8),
     'reports answered during the outage',
     120_000,
     50,
+  );
+  await eventually(
+    async () => (await fetch(`${worker.ops!}/readyz`).catch(() => null))?.status === 503,
+    'the worker to find the database unreachable',
+    60_000,
   );
   await s.startPostgres();
   down = false;

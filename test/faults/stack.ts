@@ -33,6 +33,8 @@ export interface Proc {
   child: ChildProcess;
   /** The API's base URL, or the worker's Temporal identity. */
   name: string;
+  /** The worker's operations port (/readyz says whether it reaches the database). */
+  ops?: string;
   exited: Promise<void>;
 }
 
@@ -170,9 +172,12 @@ export async function startStack(o: { ownPostgres?: boolean } = {}): Promise<Sta
       let out = '';
       return new Promise((resolve, reject) => {
         const onData = (d: Buffer): void => {
+          // A 500 is a finding: its log line is what to read about it.
+          for (const line of d.toString().split('\n'))
+            if (line.includes('"msg":"unhandled error"')) say(`${script}: ${line.slice(0, 2000)}`);
           out = (out + d.toString()).slice(-20_000);
           const m = ready.exec(out);
-          if (m) resolve({ child, name: m[1] ?? apiUrl, exited });
+          if (m) resolve({ child, name: m[1] ?? apiUrl, ...(m[2] ? { ops: m[2] } : {}), exited });
         };
         child.stdout.on('data', onData);
         child.stderr.on('data', onData);
@@ -187,7 +192,7 @@ export async function startStack(o: { ownPostgres?: boolean } = {}): Promise<Sta
       keys,
       api,
       startWorker: (env = {}) =>
-        spawnAndon('worker', env, /"identity":"([^"]+)"[^\n]*"msg":"Andon worker running"/),
+        spawnAndon('worker', env, /"identity":"([^"]+)","ops":"([^"]+)"[^\n]*"msg":"Andon worker running"/),
       async kill(p) {
         p.child.kill('SIGKILL');
         await p.exited;
