@@ -113,7 +113,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (name === 'KnexTimeoutError') return true;
     if (
       typeof message === 'string' &&
-      /^Connection terminated|connection error and is not queryable/.test(message)
+      // knex puts the SQL before the driver's message: "select … - Connection terminated unexpectedly"
+      /Connection terminated|connection error and is not queryable/.test(message)
     )
       return true;
     if (Array.isArray(errors) && errors.some(isDatabaseUnavailable)) return true;
