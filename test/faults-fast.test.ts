@@ -3,12 +3,17 @@
  * SIGKILLed, PostgreSQL restarted, Temporal stopped — are in test/faults/ (`npm run test:faults`).
  *   - 100 concurrent duplicates of one report: one case, one workflow, one page, no 5xx;
  *   - SMTP down while 20 cases open at once: each page's mail is retried, then the person gets an
- *     SMS instead — every page reaches someone exactly once.
- * Each prints the suite's tally (test/helpers/tally.ts).
+ *     SMS instead — every page reaches someone exactly once;
+ *   - which errors are a database outage (the API answers 503, not 500; exercised for real by
+ *     test/faults/postgres-restart.test.ts).
+ * The scenarios print the suite's tally (test/helpers/tally.ts).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { isDatabaseUnavailable } from '../db/index.js';
+import { freePort } from '../lib/temporal-dev-server.js';
 import { caseWorkflowId } from '../workflows/case/input.js';
 import { caseBody } from './helpers/bodies.js';
 import { startHarness, uid, type Harness } from './helpers/harness.js';
@@ -131,5 +136,19 @@ describe('faults, quick', () => {
     } finally {
       h.smtpDown(false);
     }
+  });
+
+  it('tells a database outage (answered 503, see test/faults/) from a bug (500)', async () => {
+    const refused = new pg.Client({ connectionString: `postgres://x@127.0.0.1:${await freePort()}/x` });
+    const err: unknown = await refused.connect().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(isDatabaseUnavailable(err), String(err));
+    const terminated = new Error('select * from "api_keys" - Connection terminated unexpectedly');
+    assert.ok(isDatabaseUnavailable(terminated));
+    assert.ok(isDatabaseUnavailable(Object.assign(new Error('shutting down'), { code: '57P01' })));
+    assert.ok(!isDatabaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' })));
+    assert.ok(!isDatabaseUnavailable(new TypeError('x is undefined')));
   });
 });

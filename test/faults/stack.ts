@@ -251,7 +251,7 @@ export function faultBody(source: string, n: number): Record<string, unknown> {
 }
 
 /** Resolves once `n` cases from `source` have had their first page sent (polling the outbox). */
-export async function waitForPages(db: Db, source: string, n: number, timeoutMs = 240_000): Promise<void> {
+export async function waitForPages(db: Db, source: string, n: number, timeoutMs = 480_000): Promise<void> {
   await eventually(
     async () => {
       const rows = await db('notifications')
