@@ -1,7 +1,7 @@
 /** RFC 9457 problem details: every error the API returns is `application/problem+json`. */
 import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError, type z } from 'zod';
-import { isDatabaseUnavailable } from '../db/index.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Logger } from '../lib/logger.js';
 
 export interface FieldError {

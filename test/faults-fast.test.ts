@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { isDatabaseUnavailable } from '../db/index.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { freePort } from '../lib/temporal-dev-server.js';
 import { caseWorkflowId } from '../workflows/case/input.js';
 import { caseBody } from './helpers/bodies.js';
