@@ -103,6 +103,9 @@ export const API_OPERATIONS: readonly Operation[] = [
         'this source + externalId already reported a case of another type (`errors` names type)',
       ),
       '415': problem('the body is not application/json'),
+      '503': problem(
+        'the database is unavailable (down or restarting): send the report again (`Retry-After`)',
+      ),
     },
   },
   {

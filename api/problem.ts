@@ -1,6 +1,7 @@
 /** RFC 9457 problem details: every error the API returns is `application/problem+json`. */
 import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError, type z } from 'zod';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Logger } from '../lib/logger.js';
 
 export interface FieldError {
@@ -94,6 +95,21 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     }
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
       return sendProblem(res, new HttpProblem(e.status, 'Bad Request', e.message), req.originalUrl);
+    }
+    if (isDatabaseUnavailable(err)) {
+      // An outage, not a bug: the caller sends the request again, which is safe for reports
+      // (idempotent on source + externalId) and refused actions alike.
+      logger.warn({ err: (err as Error).message, url: req.originalUrl }, 'database unavailable');
+      res.setHeader('retry-after', '5');
+      return sendProblem(
+        res,
+        new HttpProblem(
+          503,
+          'Service Unavailable',
+          'the database is unavailable: send the request again shortly',
+        ),
+        req.originalUrl,
+      );
     }
     logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
     return sendProblem(

@@ -77,3 +77,46 @@ export function safeDbMessage(err: unknown): string | null {
   const code = sqlState(err);
   return code ? `The database could not complete the operation (SQLSTATE ${code}).` : null;
 }
+
+/** SQLSTATEs and socket errors that mean "the database cannot be reached right now", not a bug. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01', // admin_shutdown: the server is stopping (or restarting)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up, or shutting down
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006', // connection exceptions
+]);
+
+/**
+ * True when `err` (or an error it wraps) says the database is down or restarting: the API answers
+ * 503 and the caller sends again, instead of a 500 for what is an outage (issue 16, fault suite).
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { code, name, message, errors, cause } = e as {
+      code?: unknown;
+      name?: unknown;
+      message?: unknown;
+      errors?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (name === 'KnexTimeoutError') return true;
+    if (
+      typeof message === 'string' &&
+      // knex puts the SQL before the driver's message: "select … - Connection terminated unexpectedly"
+      /Connection terminated|connection error and is not queryable/.test(message)
+    )
+      return true;
+    if (Array.isArray(errors) && errors.some(isDatabaseUnavailable)) return true;
+    e = cause;
+  }
+  return false;
+}

@@ -8,7 +8,8 @@
  *   4. the workflow bundle, built once and shared by every test file's worker;
  *   5. node's test runner over test/**\/*.test.ts, then a closing line `N passed, N failed`.
  * Pass file paths to run only those: `npm test -- test/api.test.ts`. `test/cluster/` (minutes long, a
- * real Temporal server and several processes) runs only as `npm run test:cluster`.
+ * real Temporal server and several processes) runs only as `npm run test:cluster`; `test/faults/`
+ * (minutes long, processes killed and servers stopped) only as `npm run test:faults`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,19 +65,27 @@ async function canConnect(url: string): Promise<boolean> {
 async function main(): Promise<number> {
   const started = Date.now();
   const cluster = process.argv.includes('--cluster');
+  const faults = process.argv.includes('--faults');
   const only = process.argv
     .slice(2)
-    .filter((a) => a !== '--cluster')
+    .filter((a) => a !== '--cluster' && a !== '--faults')
     .map((f) => resolve(f));
   const clusterDir = join(root, 'test', 'cluster');
+  const faultsDir = join(root, 'test', 'faults');
   const files =
-    only.length > 0 ? only : cluster ? findTests(clusterDir) : findTests(join(root, 'test'), [clusterDir]);
+    only.length > 0
+      ? only
+      : cluster
+        ? findTests(clusterDir)
+        : faults
+          ? findTests(faultsDir)
+          : findTests(join(root, 'test'), [clusterDir, faultsDir]);
   const cleanups: Array<() => void | Promise<void>> = [];
   const work = mkdtempSync(join(tmpdir(), 'andon-test-'));
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
 
   try {
-    if (only.length === 0 && !cluster) {
+    if (only.length === 0 && !cluster && !faults) {
       console.log('» type-check');
       if ((await run('npx', ['tsc', '--noEmit'])) !== 0) return fail('type-check failed');
       console.log('» lint');
@@ -131,7 +140,8 @@ async function main(): Promise<number> {
         '--import',
         'tsx',
         '--test',
-        '--test-concurrency=2',
+        // The fault scenarios one at a time: each breaks its own servers, and timing matters to them.
+        `--test-concurrency=${faults ? 1 : 2}`,
         '--test-reporter=spec',
         '--test-reporter-destination=stdout',
         `--test-reporter=${join(root, 'scripts', 'summary-reporter.mjs')}`,
