@@ -2,8 +2,8 @@
  * The SMTP peer of the benches: a real in-process `smtp-server` that stamps each message at the
  * moment its data has been received (just before it answers 250 — "accepted by the mail server"),
  * answers at once, and only then parses the message off the timed path. A page's subject carries
- * its case (`Andon #<id>`, domain/template-defaults.ts); escalated pages start with `[ESCALATED]`
- * (`[升级]` in Chinese). FYI mails to subscribers (`Andon case #…`) are not pages and are ignored.
+ * its case (`Andon case #<id>: …`, `Andon 异常 #<id>：…`: the default templates); escalated pages
+ * start with `[ESCALATED]` (`[升级]`). FYI mails to subscribers (`[FYI] Andon case #…`) are ignored.
  */
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -19,8 +19,8 @@ export interface Page {
   acceptedAt: number;
 }
 
-const PAGE_SUBJECT = /Andon #(\d+)\b/;
-const ESCALATED = /^\s*\[(ESCALATED|升级)\]/;
+/** The default `page.mail` subjects (domain/template-defaults.ts), in English and Chinese. */
+const PAGE_SUBJECT = /^(\[(?:ESCALATED|升级)\] )?Andon (?:case|异常) #(\d+)\b/;
 
 export class PageRecorder extends EventEmitter {
   /** Every mail accepted (pages or not). */
@@ -60,7 +60,7 @@ export class PageRecorder extends EventEmitter {
     const subject = parsed.subject ?? '';
     const m = PAGE_SUBJECT.exec(subject);
     if (!m) return;
-    const page: Page = { caseId: Number(m[1]), escalated: ESCALATED.test(subject), to, subject, acceptedAt };
+    const page: Page = { caseId: Number(m[2]), escalated: m[1] !== undefined, to, subject, acceptedAt };
     const map = page.escalated ? this.firstEscalation : this.first;
     const earlier = map.get(page.caseId);
     // Parsing finishes out of order: keep the earliest acceptance.

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { createApiKey } from '../../db/api-keys.js';
+import { getExceptionType, saveExceptionType } from '../../db/catalog.js';
 import { createDb, type Db } from '../../db/index.js';
 import { upsertPolicy } from '../../db/policies.js';
 import { EXCEPTION_TYPES, DEFAULT_RESPONSIBLE_ROLE } from '../../domain/model.js';
@@ -53,7 +54,7 @@ export interface Stack {
   description: string;
   /** The Andon process's resident memory, in bytes (Linux /proc). */
   rss(): number;
-  /** Escalation ladder of every type: level 0 waits `ackSeconds`, the levels above a day. */
+  /** Every type's ladder by email: level 0 waits `ackSeconds`, the levels above a day; SLA a week. */
   setPolicies(ackSeconds: number): Promise<void>;
   api<T>(method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
@@ -115,7 +116,7 @@ function spawnAndon(env: Record<string, string>): Promise<ChildProcess> {
 }
 
 export async function startStack(o: { server: ServerKind }): Promise<Stack> {
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   const cleanups: Array<() => Promise<void> | void> = [];
   const stop = async (): Promise<void> => {
     for (const c of cleanups.reverse()) {
@@ -230,6 +231,13 @@ export async function startStack(o: { server: ServerKind }): Promise<Stack> {
             ],
             resolveSlaSeconds: 7 * day,
           });
+        // No downtime reschedule (and planner page) half an hour into a long run.
+        const fault = (await getExceptionType(db, 'equipment_fault'))!;
+        await saveExceptionType(db, fault.code, {
+          nameEn: fault.nameEn,
+          nameZh: fault.nameZh,
+          sopParams: { ...fault.sopParams, downtimeThresholdSeconds: 7 * day },
+        });
       },
       async api<T>(method: string, path: string, key: string, body?: unknown) {
         const res = await fetch(`${url}${path}`, {
