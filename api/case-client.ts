@@ -82,6 +82,13 @@ export interface CaseClientOptions {
   updateTimeoutMs?: number;
   /** Whether the Temporal server answers at all (tells an outage from a slow case); default: unknown. */
   reachable?: () => Promise<boolean>;
+  /**
+   * After a start found the server unreachable, how long further starts fail at once instead of
+   * each waiting out its own timeout (default 5 s): during an outage the MES gets its 202 at once.
+   */
+  outageHoldMs?: number;
+  /** The clock (tests pass their own). */
+  now?: () => number;
 }
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -103,12 +110,17 @@ export function createCaseClient(client: Client, opts: CaseClientOptions): CaseC
   };
   const reachable = async (): Promise<boolean> =>
     opts.reachable ? await tracked(opts.reachable()).catch(() => false) : false;
+  const now = opts.now ?? Date.now;
+  /** Until when starts are known to be pointless (the server was unreachable moments ago). */
+  let unreachableUntil = 0;
 
   return {
     async drain() {
       while (inflight.size > 0) await Promise.allSettled([...inflight]);
     },
     async start(record) {
+      // Accepted all the same (202): the reconciler starts the workflow once the server is back.
+      if (now() < unreachableUntil) throw new TemporalUnavailable('Temporal was unreachable moments ago');
       try {
         await tracked(
           client.withDeadline(Date.now() + startTimeout, () =>
@@ -122,6 +134,8 @@ export function createCaseClient(client: Client, opts: CaseClientOptions): CaseC
         );
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) return; // it ran before: nothing to do
+        // A slow but reachable server is not an outage: only an unreachable one holds further starts.
+        if (opts.reachable && !(await reachable())) unreachableUntil = now() + (opts.outageHoldMs ?? 5_000);
         throw new TemporalUnavailable(messageOf(err));
       }
     },
