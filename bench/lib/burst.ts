@@ -6,6 +6,7 @@
  * first page arrives (before an escalation could move it on), so the deadline can be set against
  * the moment the page went out.
  */
+import { cpuBetween, cpuNow, formatCpu } from './cpu.js';
 import type { Db } from '../../db/index.js';
 import { postFault, type Posted } from './cases.js';
 import type { Page } from './pages.js';
@@ -48,7 +49,9 @@ export async function runBurst(
   o: { cases: number; concurrency: number; ackSeconds: number; waitMs: number },
 ): Promise<Burst> {
   log(`\nbaseline: ${o.cases} no-op workflows started with the Temporal client, ${o.concurrency} at a time`);
+  const cpuStart = cpuNow(stack.pid);
   const baseline = await stack.baseline.starts(o.cases, o.concurrency);
+  log(`  ${formatCpu(cpuBetween(cpuStart, cpuNow(stack.pid)), baseline.wallMs)}`);
   log(
     `  all started in ${(baseline.wallMs / 1000).toFixed(1)} s (${baseline.perSecond.toFixed(1)}/s), start ${fmt(baseline.latencies)}`,
   );
@@ -66,6 +69,8 @@ export async function runBurst(
   stack.pages.on('page', onPage);
   try {
     log(`\nburst: ${o.cases} equipment faults posted, ${o.concurrency} at a time`);
+    const cpuBefore = cpuNow(stack.pid);
+    const burstStart = Date.now();
     const posted = await pool(o.cases, o.concurrency, (i) => postFault(stack, i));
     const pending = posted.results.filter((c) => c.status === 'pending_start').length;
     log(
@@ -74,6 +79,9 @@ export async function runBurst(
     );
     const ids = posted.results.filter(Boolean).map((c) => c.id);
     await stack.pages.waitUntil(() => ids.every((id) => stack.pages.first.has(id)), o.waitMs, 'first pages');
+    log(
+      `  until the last first page: ${formatCpu(cpuBetween(cpuBefore, cpuNow(stack.pid)), Date.now() - burstStart)}`,
+    );
     const cases: BurstCase[] = [];
     for (const c of posted.results.filter(Boolean)) {
       const page = stack.pages.first.get(c.id)!;
