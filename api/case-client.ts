@@ -82,6 +82,11 @@ export interface CaseClientOptions {
   updateTimeoutMs?: number;
   /** Whether the Temporal server answers at all (tells an outage from a slow case); default: unknown. */
   reachable?: () => Promise<boolean>;
+  /**
+   * Ask Temporal to hand a new case's first workflow task straight to the worker in this process
+   * (the client must be on that worker's NativeConnection: lib/services.ts).
+   */
+  eagerStart?: boolean;
 }
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -117,6 +122,7 @@ export function createCaseClient(client: Client, opts: CaseClientOptions): CaseC
               workflowId: caseWorkflowId(record.id),
               args: [workflowInputFor(record)],
               workflowIdConflictPolicy: 'USE_EXISTING',
+              ...(opts.eagerStart ? { requestEagerStart: true } : {}),
             }),
           ),
         );

@@ -22,6 +22,14 @@ export const WORKER_TUNING_ENV = {
   ANDON_WORKER_POLLERS: whole(2, 1000, 10),
   /** Workflows kept in memory between their tasks (0: none); unset: sized to the heap by the SDK. */
   ANDON_WORKER_MAX_CACHED_WORKFLOWS: optionalWhole(0, 1_000_000),
+  /** `npm start` (API and worker in one process): start case workflows eagerly on the worker. */
+  ANDON_EAGER_START: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
+  ),
   /** Connections one process keeps to PostgreSQL at most (API and worker share them under `npm start`). */
   ANDON_DB_POOL_MAX: whole(2, 1000, 20),
 };
