@@ -34,8 +34,7 @@ export const WORKER_TUNING_ENV = {
   ANDON_DB_POOL_MAX: whole(2, 1000, 20),
 };
 
-const tuningSchema = z.object(WORKER_TUNING_ENV);
-type TuningEnv = z.infer<typeof tuningSchema>;
+type TuningEnv = z.infer<z.ZodObject<typeof WORKER_TUNING_ENV>>;
 
 /** What lib/worker.ts hands the Temporal worker. */
 export interface WorkerTuning {
