@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { CaughtMail } from '../lib/mail-catcher.js';
 import { caseApi } from './helpers/cases.js';
-import { startHarness, type Harness } from './helpers/harness.js';
+import { startHarness, uid, type Harness } from './helpers/harness.js';
 import { recordHistory } from './helpers/histories.js';
 
 let h: Harness;
@@ -42,12 +42,17 @@ const caseOf = (m: CaughtMail): number | null => {
 };
 
 /** Resolves with the first mail to `to` about each of `ids` (already caught or still to come). */
-function firstMails(to: string, ids: () => number[], count: number): Promise<Map<number, CaughtMail>> {
+function firstMails(
+  to: string,
+  ids: () => number[],
+  count: number,
+  about = /./,
+): Promise<Map<number, CaughtMail>> {
   const seen = new Map<number, CaughtMail>();
   return new Promise((resolve) => {
     const take = (m: CaughtMail): void => {
       const id = caseOf(m);
-      if (id === null || !m.to.includes(to) || seen.has(id)) return;
+      if (id === null || !m.to.includes(to) || !about.test(m.text) || seen.has(id)) return;
       seen.set(id, m);
       if (seen.size === count && ids().every((x) => seen.has(x))) {
         h.mail.off('mail', take);
@@ -64,7 +69,16 @@ describe('storm paging: the ack deadline starts when the page has gone out', () 
     const ids: number[] = [];
     const release = h.mail.hold();
     const held = firstMails('tech.storm@test.local', () => ids, CASES);
-    ids.push(...(await Promise.all(Array.from({ length: CASES }, () => c.open('equipment_fault')))));
+    ids.push(
+      ...(await Promise.all(
+        Array.from({ length: CASES }, () =>
+          // Down since now: the downtime threshold (and its planner task) is far away.
+          c.open('equipment_fault', {
+            equipment: { equipmentId: 'PRESS-3', faultCode: uid('E'), downSince: new Date().toISOString() },
+          }),
+        ),
+      )),
+    );
     await held; // every first page has reached the server, which has not answered yet
 
     for (const id of ids) {
@@ -82,7 +96,8 @@ describe('storm paging: the ack deadline starts when the page has gone out', () 
 
     const deadlines = new Map<number, number>();
     const releasedAt = Date.now();
-    const escalations = firstMails('sup.storm@test.local', () => ids, CASES);
+    // The repair task's escalation (not another task's page to the supervisor).
+    const escalations = firstMails('sup.storm@test.local', () => ids, CASES, /Asked: Repair/);
     release();
     for (const id of ids) {
       const repair = await c.task(id, 'repair');
