@@ -12,7 +12,7 @@ import type { CaseActivities } from './types.js';
 
 export type RecordActivities = Pick<
   CaseActivities,
-  'recordEvent' | 'transitionCase' | 'applyChange' | 'openTask'
+  'recordEvent' | 'transitionCase' | 'applyChange' | 'recordChange' | 'openTask'
 >;
 
 export function recordActivities(deps: DeliverDeps): RecordActivities {
@@ -31,6 +31,9 @@ export function recordActivities(deps: DeliverDeps): RecordActivities {
       // After the commit, and again on a retry: the FYI messages are idempotent.
       for (const e of change.events) await sendFyi(deps, e, change.caseId);
       await notifySubscribers(deps, change.caseId);
+    },
+    async recordChange(change) {
+      await applyCaseChange(db, change);
     },
     openTask: (input) => openTask(db, input),
   };

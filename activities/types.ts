@@ -35,6 +35,12 @@ export interface PageLevelInput {
   personId?: number | null;
   /** Record an `escalated` event before paging (the SOP engine does; older cases record their own). */
   recordEscalation?: boolean;
+  /**
+   * Runs with `andon-storm-paging`: the ack deadline is not given but set here, from the moment the
+   * messages were handed to their transports (`level.ackTimeoutSeconds` later), and returned, so no
+   * ack timer starts while the page still waits in a queue.
+   */
+  deadlineFromSend?: boolean;
 }
 
 export interface PageLevelResult {
@@ -46,6 +52,8 @@ export interface PageLevelResult {
   skippedReason: string | null;
   /** Who was paged. */
   recipients?: Array<{ personId: number; name: string }>;
+  /** With `deadlineFromSend`: the ack deadline, counted from when the page went out (null: nobody reached). */
+  ackDeadline?: string | null;
 }
 
 export type ErpCreateRequest =
@@ -103,6 +111,8 @@ export interface CaseActivities {
   recordEvent(input: TimelineEventInput): Promise<void>;
   transitionCase(input: TransitionInput): Promise<void>;
   applyChange(change: CaseChange): Promise<void>;
+  /** Records a change and sends nothing (no FYI, no subscriber): a short write, run as a local activity. */
+  recordChange(change: CaseChange): Promise<void>;
   openTask(input: OpenTaskInput): Promise<number>;
   pageLevel(input: PageLevelInput): Promise<PageLevelResult>;
   erpStock(input: { caseId: number; itemCode: string; excludeLocation: string }): Promise<StockLevel[]>;

@@ -89,6 +89,11 @@ export interface CaseClientOptions {
   outageHoldMs?: number;
   /** The clock (tests pass their own). */
   now?: () => number;
+  /**
+   * Ask Temporal to hand a new case's first workflow task straight to the worker in this process
+   * (the client must be on that worker's NativeConnection: lib/services.ts).
+   */
+  eagerStart?: boolean;
 }
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -129,6 +134,7 @@ export function createCaseClient(client: Client, opts: CaseClientOptions): CaseC
               workflowId: caseWorkflowId(record.id),
               args: [workflowInputFor(record)],
               workflowIdConflictPolicy: 'USE_EXISTING',
+              ...(opts.eagerStart ? { requestEagerStart: true } : {}),
             }),
           ),
         );

@@ -88,8 +88,7 @@ export async function reportCase(
   if (record.status === 'pending_start' && !repeat) {
     try {
       await cases.start(record);
-      await markStarted(db, record.id);
-      current = (await getCase(db, record.id)) ?? record;
+      current = (await markStarted(db, record.id)) ?? (await getCase(db, record.id)) ?? record;
     } catch (err) {
       if (!(err instanceof TemporalUnavailable)) throw err;
       // Accepted all the same: the reconciler starts it once Temporal is reachable again.

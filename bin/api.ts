@@ -33,6 +33,7 @@ try {
     ...(config.ANDON_PUBLIC_URL ? { publicUrl: config.ANDON_PUBLIC_URL } : {}),
     ...(config.ANDON_BOOTSTRAP_ADMIN_KEY ? { bootstrapAdminKey: config.ANDON_BOOTSTRAP_ADMIN_KEY } : {}),
     shutdownGraceMs: config.ANDON_SHUTDOWN_GRACE_SECONDS * 1000,
+    dbPoolMax: config.ANDON_DB_POOL_MAX,
   });
   logger.info({ url: andon.url }, 'Andon API listening');
   onShutdown(logger, () => andon.stop());

@@ -21,6 +21,7 @@ import { ensureDemoKeys, ensureDemoLogins } from '../db/demo-keys.js';
 import { probeDatabase } from '../db/index.js';
 import { seedDemoPlant } from '../db/seed.js';
 import { loadConfig } from '../lib/config.js';
+import { workerTuningOf } from '../lib/worker-tuning.js';
 import { integrationOptions, localSecretsKey } from '../lib/integrations.js';
 import { redactActionLinks } from '../lib/links.js';
 import { MailCatcher } from '../lib/mail-catcher.js';
@@ -160,6 +161,9 @@ async function main(): Promise<void> {
       runApi: true,
       runtimeMetricsUrl: `http://127.0.0.1:${runtimeMetricsPort}/metrics`,
       shutdownGraceMs: config.ANDON_SHUTDOWN_GRACE_SECONDS * 1000,
+      dbPoolMax: config.ANDON_DB_POOL_MAX,
+      workerTuning: workerTuningOf(config),
+      eagerStart: config.ANDON_EAGER_START,
       ...integrationOptions(config, {
         secretsKey: config.ANDON_LINK_SECRET ?? localSecretsKey(dataDir),
       }),

@@ -8,6 +8,7 @@ import { createSmtpMailer } from '../activities/notify/mailer.js';
 import { probeDatabase } from '../db/index.js';
 import { smsFromConfig } from '../lib/recording-sms.js';
 import { startAndon } from '../lib/services.js';
+import { workerTuningOf } from '../lib/worker-tuning.js';
 import { REQUIRED_ENV } from '../lib/config.js';
 import { integrationOptions } from '../lib/integrations.js';
 import { freePort } from '../lib/temporal-dev-server.js';
@@ -44,6 +45,8 @@ try {
     opsPort: config.ANDON_WORKER_PORT,
     runtimeMetricsUrl: `http://127.0.0.1:${runtimeMetricsPort}/metrics`,
     shutdownGraceMs: config.ANDON_SHUTDOWN_GRACE_SECONDS * 1000,
+    dbPoolMax: config.ANDON_DB_POOL_MAX,
+    workerTuning: workerTuningOf(config),
   });
   logger.info(
     {

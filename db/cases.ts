@@ -246,11 +246,17 @@ export async function getCase(db: Db, id: number): Promise<CaseRecord | null> {
   return row ? toCaseRecord(row) : null;
 }
 
-/** Marks a case whose workflow is now running as open (only if it was still waiting to start). */
-export async function markStarted(db: Db, id: number): Promise<void> {
-  await db('cases')
+/**
+ * Marks a case whose workflow is now running as open (only if it was still waiting to start) and
+ * answers its row as it now is — one statement instead of an update and a read (the open path of a
+ * storm); null when it was no longer waiting (the caller reads it if it needs it).
+ */
+export async function markStarted(db: Db, id: number): Promise<CaseRecord | null> {
+  const [row] = await db('cases')
     .where({ id, status: 'pending_start' })
-    .update({ status: 'open', updated_at: db.fn.now() });
+    .update({ status: 'open', updated_at: db.fn.now() })
+    .returning<CaseRow[]>('*');
+  return row ? toCaseRecord(row) : null;
 }
 
 /** Cases accepted while Temporal was unreachable, oldest first. */

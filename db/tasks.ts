@@ -111,6 +111,12 @@ export async function recordTaskPage(
     });
 }
 
+/** The ack deadline of a task's current page, set once the page has gone out (null: nobody reached). */
+export async function setAckDeadline(db: Db, taskId: number, ackDeadline: string | null): Promise<void> {
+  // Only while it is open: an ack that came while the page was going out has the last word.
+  await db('tasks').where({ id: taskId, status: 'open' }).update({ ack_deadline: ackDeadline });
+}
+
 /** Cases started before the SOP engine: one task row per page (once by key); its id. */
 export async function openPageTask(
   db: Db,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/shifts.js';
 import { INTEGRATION_ENV } from './integration-env.js';
+import { WORKER_TUNING_ENV, workerTuningProblems } from './worker-tuning.js';
 
 const emptyToUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -119,6 +120,7 @@ const schema = z.object({
     z.coerce.number().int().min(0).max(3600).default(25),
   ),
   ...INTEGRATION_ENV,
+  ...WORKER_TUNING_ENV,
 
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
@@ -146,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`invalid configuration:\n${problems}`);
   }
+  const tuning = workerTuningProblems(parsed.data);
+  if (tuning.length > 0) throw new Error(`invalid configuration:\n${tuning.map((p) => `  ${p}`).join('\n')}`);
   const twilioSet = TWILIO_KEYS.filter((k) => parsed.data[k] !== undefined);
   if (twilioSet.length > 0 && twilioSet.length < TWILIO_KEYS.length) {
     const missing = TWILIO_KEYS.filter((k) => parsed.data[k] === undefined);

@@ -37,6 +37,7 @@ import { StartupError } from './startup-errors.js';
 import { createSecretBox } from './secret-box.js';
 import { createWorker } from './worker.js';
 import { createWorkerMetrics } from './worker-metrics.js';
+import type { WorkerTuning } from './worker-tuning.js';
 
 export interface AndonOptions extends IntegrationOptions {
   databaseUrl: string;
@@ -93,6 +94,16 @@ export interface AndonOptions extends IntegrationOptions {
   opsHost?: string;
   /** The Temporal SDK runtime's Prometheus endpoint, served with the worker's metrics. */
   runtimeMetricsUrl?: string;
+  /** Worker slots, pollers and cache (ANDON_WORKER_*); default: lib/worker-tuning.ts's. */
+  workerTuning?: WorkerTuning;
+  /** Connections to PostgreSQL at most (ANDON_DB_POOL_MAX; default 20). */
+  dbPoolMax?: number;
+  /**
+   * API and worker in one process (`npm start`): the API starts case workflows on the worker's own
+   * connection and asks Temporal to hand the first workflow task straight back (eager start), one
+   * round trip less per case. ANDON_EAGER_START; default on. Ignored unless both run here.
+   */
+  eagerStart?: boolean;
 }
 
 export interface Andon {
@@ -128,6 +139,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
 
   try {
     const db = createDb(o.databaseUrl, {
+      max: o.dbPoolMax ?? 20,
       applicationName: o.runWorker ? identity : `andon-api/${hostname()}/${process.pid}`,
     });
     stops.push(() => db.destroy());
@@ -174,8 +186,13 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
       });
     const erpReady = erpProbe(erp);
     const publicUrl = (): string => o.publicUrl ?? url ?? 'http://localhost:3000';
+    // Eager start needs the client on the worker's native connection (SDK: supportsEagerStart).
+    const eager = o.runApi && o.runWorker && (o.eagerStart ?? true);
+    const native = eager ? await connectNative(o.temporalAddress) : null;
+    // Closed last (stops run newest first): after the worker and after the API's drain.
+    if (native) stops.push(() => native.close());
     if (o.runApi) {
-      const connection = Connection.lazy({ address: o.temporalAddress });
+      const connection = native ?? Connection.lazy({ address: o.temporalAddress });
       const temporalReady = () =>
         connection.withDeadline(Date.now() + 2000, async () => {
           await connection.workflowService.getSystemInfo({});
@@ -185,11 +202,12 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
       const cases = createCaseClient(temporal, {
         taskQueue: o.taskQueue,
         reachable: temporalReady,
+        eagerStart: native !== null,
       });
       // Calls under way settle first: closing under a pending client retry throws uncaught.
       stops.push(async () => {
         await cases.drain();
-        await connection.close();
+        if (!native) await connection.close();
       });
       const reconciler = startReconciler({
         db,
@@ -271,15 +289,8 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
 
     if (o.runWorker && workerMetrics) {
       if (!o.mailer) throw new Error('the worker needs a mailer');
-      const connection = await NativeConnection.connect({ address: o.temporalAddress }).catch(
-        (err: unknown) => {
-          throw new StartupError(
-            `Temporal at ${o.temporalAddress} does not answer: start it, or fix TEMPORAL_ADDRESS.`,
-            { cause: err },
-          );
-        },
-      );
-      stops.push(() => connection.close());
+      const connection = native ?? (await connectNative(o.temporalAddress));
+      if (!native) stops.push(() => connection.close());
       const w = await createWorker({
         connection,
         namespace: o.namespace,
@@ -287,6 +298,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         identity,
         activityInterceptors: [workerMetrics.interceptor],
         shutdownGraceMs: graceMs,
+        ...(o.workerTuning ? { tuning: o.workerTuning } : {}),
         activities: createActivities({
           db,
           mailer: workerMetrics.countMail(o.mailer),
@@ -342,6 +354,14 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
     await stopAll();
     throw err;
   }
+}
+
+function connectNative(address: string): Promise<NativeConnection> {
+  return NativeConnection.connect({ address }).catch((err: unknown) => {
+    throw new StartupError(`Temporal at ${address} does not answer: start it, or fix TEMPORAL_ADDRESS.`, {
+      cause: err,
+    });
+  });
 }
 
 /** /readyz's ERP check: the adapter's ping within 3 s, remembered for 5 s so probes do not load the ERP. */

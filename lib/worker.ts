@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ActivityInterceptorsFactory, type NativeConnection } from '@temporalio/worker';
 import type { AndonActivities } from '../activities/index.js';
+import type { WorkerTuning } from './worker-tuning.js';
 
 /** The workflow sources: `.ts` when run from source (tsx), `.js` from a build. */
 export function workflowsPath(): string {
@@ -22,7 +23,10 @@ export async function createWorker(opts: {
   activityInterceptors?: ActivityInterceptorsFactory[];
   /** How long activities under way may finish when the worker stops (default 0: cancelled at once). */
   shutdownGraceMs?: number;
+  /** Slots, pollers and cache (ANDON_WORKER_*); without it the SDK's defaults. */
+  tuning?: WorkerTuning;
 }): Promise<Worker> {
+  const t = opts.tuning;
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
@@ -34,5 +38,16 @@ export async function createWorker(opts: {
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(opts.activityInterceptors ? { interceptors: { activity: opts.activityInterceptors } } : {}),
     ...(opts.shutdownGraceMs ? { shutdownGraceTime: opts.shutdownGraceMs } : {}),
+    ...(t
+      ? {
+          maxConcurrentActivityTaskExecutions: t.maxActivities,
+          maxConcurrentWorkflowTaskExecutions: t.maxWorkflowTasks,
+          maxConcurrentLocalActivityExecutions: t.maxLocalActivities,
+          // Pollers never more than the slots they fill (the SDK refuses that).
+          maxConcurrentWorkflowTaskPolls: Math.min(t.pollers, t.maxWorkflowTasks),
+          maxConcurrentActivityTaskPolls: Math.min(t.pollers, t.maxActivities),
+          ...(t.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: t.maxCachedWorkflows } : {}),
+        }
+      : {}),
   });
 }

@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { getCase, raiseEscalationLevel } from '../../db/cases.js';
 import type { Db } from '../../db/index.js';
 import type { Contact } from '../../db/people.js';
-import { openPageTask, recordTaskPage, taskForPage } from '../../db/tasks.js';
+import { openPageTask, recordTaskPage, setAckDeadline, taskForPage } from '../../db/tasks.js';
 import { insertEvent } from '../../db/timeline.js';
 import type { Channel } from '../../domain/model.js';
 import type { LinkSigner } from '../../lib/links.js';
@@ -43,6 +43,10 @@ export interface PagingDeps extends DeliverDeps {
 export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promise<PageLevelResult> {
   const { db } = deps;
   const { level, caseId, idempotencyKey: key } = input;
+  const fromSend = input.deadlineFromSend === true;
+  /** The deadline a message shows: with `deadlineFromSend`, counted from just before it is sent. */
+  const deadlineNow = (): string | null =>
+    fromSend ? new Date(Date.now() + level.ackTimeoutSeconds * 1000).toISOString() : input.ackDeadline;
   const lastAttempt = Context.current().info.attempt >= input.maxAttempts;
 
   if (input.recordEscalation) {
@@ -102,7 +106,7 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
     reason: input.reason,
     ask: input.taskTitle ?? task?.title ?? null,
     askRef: task?.titleRef ?? null,
-    ackDeadline: input.ackDeadline,
+    ackDeadline: deadlineNow(),
     recipientName,
     actionUrl,
     options: task?.options ?? [],
@@ -205,9 +209,13 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
       idempotencyKey: `${key}:notified`,
     });
   }
+  // Counted from now, when every message of this page has been handed over: never before it went out.
+  const ackDeadline = fromSend && sent > 0 ? deadlineNow() : null;
+  if (fromSend && taskId !== null) await setAckDeadline(db, taskId, ackDeadline);
   // Subscribers of `escalated` (and of anything recorded before this page) hear of it now.
   await notifySubscribers(deps, caseId);
   return {
+    ...(fromSend ? { ackDeadline } : {}),
     sent,
     failed,
     skippedReason: sent === 0 ? `no message to role ${level.targetRole} could be delivered` : null,

@@ -8,7 +8,7 @@
  * Files are named `<HISTORY_VERSION>-<scenario>.json`. Older versions stay and keep replaying: when
  * the workflow's histories change behind a new patch, bump HISTORY_VERSION and record again, so
  * nothing recorded before is overwritten (v0: walking skeleton, v1: SOP engine, v2: record first,
- * v3-i13: message keys, v3-i12: the webhook delivery workflow).
+ * v3-i13: message keys, v3-i12: the webhook delivery workflow, v3-i16: storm paging).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import type { Harness } from './harness.js';
 export const HISTORIES_DIR = new URL('../histories/', import.meta.url);
 
 /** The version new recordings get (see above). */
-export const HISTORY_VERSION = 'v3-i12';
+export const HISTORY_VERSION = 'v3-i16';
 
 /** Records the case's history as `<HISTORY_VERSION>-<scenario>.json`. */
 export async function recordHistory(h: Harness, caseId: number, scenario: string): Promise<void> {

@@ -28,6 +28,11 @@ export interface CaseRun {
   readonly recordFirst: boolean;
   /** Runs with the `andon-message-keys` marker keep SOP texts as catalog messages in their data. */
   readonly messageKeys: boolean;
+  /**
+   * Runs with the `andon-storm-paging` marker: short writes are local activities and an ack
+   * deadline is set by the page activity from the moment the page went out (./tasks.ts).
+   */
+  readonly stormPaging: boolean;
   /** The SOP's scope while it runs: resolving or cancelling the case cancels it. */
   sopScope: CancellationScope | null;
 }
@@ -42,11 +47,12 @@ export function createRun(
   recordFirst: boolean,
   hooks: RunHooks,
   messageKeys = false,
+  stormPaging = false,
 ): CaseRun {
   const params: SopParams = { ...DEFAULT_SOP_PARAMS, ...input.sop };
   const openedAt = input.openedAt ?? new Date().toISOString();
   const st = input.carried ?? initialState(input, openedAt);
-  const acts = caseActivities(params);
+  const acts = caseActivities(params, stormPaging);
   const reopenWindowMs = (input.policy.reopenWindowSeconds ?? 7 * 24 * 3600) * 1000;
   const run: CaseRun = {
     input,
@@ -61,6 +67,7 @@ export function createRun(
     acts,
     recordFirst,
     messageKeys,
+    stormPaging,
     sopScope: null,
     changes: new CaseChanges({
       caseId: input.caseId,

@@ -26,8 +26,13 @@ export async function page(
   reason: PageReason,
   key: string,
 ): Promise<boolean> {
-  const ackDeadline = t ? new Date(Date.now() + level.ackTimeoutSeconds * 1000).toISOString() : null;
+  // Storm paging: no deadline until the page has gone out; the activity sets it and returns it (in
+  // the history, so the timer is deterministic). Before: counted from the moment the page was asked.
+  const fromSend = run.stormPaging && t !== null;
+  const ackDeadline =
+    t && !fromSend ? new Date(Date.now() + level.ackTimeoutSeconds * 1000).toISOString() : null;
   if (t) t.ackDeadline = ackDeadline;
+  const gen = t?.gen;
   try {
     const result = await run.acts.paging.pageLevel({
       caseId: run.caseId,
@@ -36,11 +41,14 @@ export async function page(
       reason,
       idempotencyKey: key,
       ackDeadline,
+      ...(fromSend ? { deadlineFromSend: true } : {}),
       maxAttempts: PAGE_MAX_ATTEMPTS,
       ...(t && t.taskId !== null ? { taskId: t.taskId, taskKey: t.key, taskTitle: t.title } : {}),
       ...(t && t.personId !== null && level.level === 0 ? { personId: t.personId } : {}),
       recordEscalation: reason !== 'opened' && reason !== 'reassigned',
     });
+    // Not when the task was acknowledged or reassigned meanwhile: that cleared the deadline for good.
+    if (t && fromSend && t.gen === gen && t.status === 'open') t.ackDeadline = result.ackDeadline ?? null;
     if (t && result.recipients && result.recipients.length > 0) {
       const earlier = t.authorised ?? t.assignees.map((a) => a.personId);
       t.assignees = result.recipients;

@@ -12,6 +12,8 @@
  *   without it apply first, as they were recorded (see ./changes.ts).
  * - `andon-message-keys`: runs with the marker keep SOP texts (task titles, resolutions) as catalog
  *   messages beside the English strings (domain/messages.ts), so each reader gets their language.
+ * - `andon-storm-paging`: runs with the marker write short records as local activities and start
+ *   each ack timer from the deadline the page activity set when the page went out (./tasks.ts).
  */
 import {
   allHandlersFinished,
@@ -52,6 +54,7 @@ export type { CaseOutcome, CaseWorkflowInput } from './state.js';
 
 export const SOP_ENGINE_PATCH = 'andon-sop-engine';
 export const MESSAGE_KEYS_PATCH = 'andon-message-keys';
+export const STORM_PAGING_PATCH = 'andon-storm-paging';
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcome> {
   // A continued run is always the engine's: only first runs can predate it.
@@ -96,7 +99,15 @@ async function runCase(input: CaseWorkflowInput): Promise<CaseOutcome> {
   // Evaluated once, before any command: the run keeps the order it started with.
   const recordFirst = patched(RECORD_FIRST_PATCH);
   const messageKeys = patched(MESSAGE_KEYS_PATCH);
-  const run = createRun(input, workflowInfo().workflowId, recordFirst, { supervise }, messageKeys);
+  const stormPaging = patched(STORM_PAGING_PATCH);
+  const run = createRun(
+    input,
+    workflowInfo().workflowId,
+    recordFirst,
+    { supervise },
+    messageKeys,
+    stormPaging,
+  );
   const { st, params } = run;
 
   setHandler(stateQuery, () => caseView(input, st));
