@@ -22,6 +22,8 @@ export const WORKER_TUNING_ENV = {
   ANDON_WORKER_POLLERS: whole(2, 1000, 10),
   /** Workflows kept in memory between their tasks (0: none); unset: sized to the heap by the SDK. */
   ANDON_WORKER_MAX_CACHED_WORKFLOWS: optionalWhole(0, 1_000_000),
+  /** Threads running workflow code (the busy part of a storm: bench/RESULTS.md); unset: the SDK's 1. */
+  ANDON_WORKER_WORKFLOW_THREADS: optionalWhole(1, 16),
   /** `npm start` (API and worker in one process): start case workflows eagerly on the worker. */
   ANDON_EAGER_START: z.preprocess(
     emptyToUndefined,
@@ -44,6 +46,8 @@ export interface WorkerTuning {
   pollers: number;
   /** Undefined: the SDK's default (sized to the heap). */
   maxCachedWorkflows?: number;
+  /** Undefined: the SDK's default (1 thread with reused V8 contexts). */
+  workflowThreads?: number;
 }
 
 /** Checks the settings against each other: the problems, one sentence each (empty: fine). */
@@ -66,6 +70,9 @@ export function workerTuningOf(env: TuningEnv): WorkerTuning {
     pollers: env.ANDON_WORKER_POLLERS,
     ...(env.ANDON_WORKER_MAX_CACHED_WORKFLOWS !== undefined
       ? { maxCachedWorkflows: env.ANDON_WORKER_MAX_CACHED_WORKFLOWS }
+      : {}),
+    ...(env.ANDON_WORKER_WORKFLOW_THREADS !== undefined
+      ? { workflowThreads: env.ANDON_WORKER_WORKFLOW_THREADS }
       : {}),
   };
 }

@@ -47,6 +47,7 @@ export async function createWorker(opts: {
           maxConcurrentWorkflowTaskPolls: Math.min(t.pollers, t.maxWorkflowTasks),
           maxConcurrentActivityTaskPolls: Math.min(t.pollers, t.maxActivities),
           ...(t.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: t.maxCachedWorkflows } : {}),
+          ...(t.workflowThreads !== undefined ? { workflowThreadPoolSize: t.workflowThreads } : {}),
         }
       : {}),
   });

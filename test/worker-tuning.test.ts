@@ -38,6 +38,7 @@ describe('worker tuning settings', () => {
       ANDON_WORKER_MAX_LOCAL_ACTIVITIES: '',
       ANDON_WORKER_POLLERS: '4',
       ANDON_WORKER_MAX_CACHED_WORKFLOWS: '0',
+      ANDON_WORKER_WORKFLOW_THREADS: '2',
       ANDON_DB_POOL_MAX: '40',
       ANDON_EAGER_START: 'false',
     });
@@ -47,6 +48,7 @@ describe('worker tuning settings', () => {
       maxLocalActivities: 100,
       pollers: 4,
       maxCachedWorkflows: 0,
+      workflowThreads: 2,
     });
     assert.equal(config.ANDON_DB_POOL_MAX, 40);
     assert.equal(config.ANDON_EAGER_START, false);
@@ -58,6 +60,7 @@ describe('worker tuning settings', () => {
     assert.match(refusal({ ANDON_WORKER_MAX_LOCAL_ACTIVITIES: 'many' }), /ANDON_WORKER_MAX_LOCAL_ACTIVITIES/);
     assert.match(refusal({ ANDON_WORKER_POLLERS: '1' }), /ANDON_WORKER_POLLERS/);
     assert.match(refusal({ ANDON_DB_POOL_MAX: '1' }), /ANDON_DB_POOL_MAX/);
+    assert.match(refusal({ ANDON_WORKER_WORKFLOW_THREADS: '0' }), /ANDON_WORKER_WORKFLOW_THREADS/);
     assert.match(refusal({ ANDON_EAGER_START: 'yes' }), /ANDON_EAGER_START: must be true or false/);
   });
 
