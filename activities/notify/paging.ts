@@ -49,6 +49,12 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
     fromSend ? new Date(Date.now() + level.ackTimeoutSeconds * 1000).toISOString() : input.ackDeadline;
   const lastAttempt = Context.current().info.attempt >= input.maxAttempts;
 
+  const caseRow = await getCase(db, caseId);
+  if (!caseRow) throw new Error(`case ${caseId} not found`);
+  // Cancelled or closed while this page waited its turn: nobody is to be called about it any more.
+  if (caseRow.status === 'cancelled' || caseRow.status === 'closed')
+    return { sent: 0, failed: 0, skippedReason: `case ${caseId} is ${caseRow.status}` };
+
   if (input.recordEscalation) {
     await insertEvent(db, {
       caseId,
@@ -77,8 +83,6 @@ export async function pageLevel(deps: PagingDeps, input: PageLevelInput): Promis
   }
   const { people, recipients } = paged;
 
-  const caseRow = await getCase(db, caseId);
-  if (!caseRow) throw new Error(`case ${caseId} not found`);
   const taskId = await recordOnTask(db, input, people);
   await raiseEscalationLevel(db, caseId, level.level);
 
