@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FOLDERS = ['domain', 'workflows', 'activities', 'db', 'api', 'lib', 'bin', 'scripts'] as const;
@@ -31,6 +32,29 @@ const importsOf = new Map<string, string[]>(
 );
 
 const folderOf = (file: string): string => file.split('/')[0]!;
+
+/**
+ * What a file imports at run time: `import type` and `export type` are erased, everything else (an
+ * `import { type X }` too: verbatimModuleSyntax keeps it) loads the module. Relative imports as paths
+ * from the repository root, packages by their name.
+ */
+function runtimeImportsOf(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.ES2022);
+  const specifiers = source.statements.flatMap((s) =>
+    ts.isImportDeclaration(s) && !s.importClause?.isTypeOnly
+      ? [s.moduleSpecifier]
+      : ts.isExportDeclaration(s) && s.moduleSpecifier && !s.isTypeOnly
+        ? [s.moduleSpecifier]
+        : [],
+  );
+  return specifiers
+    .filter((m): m is ts.StringLiteral => ts.isStringLiteral(m))
+    .map(({ text }) =>
+      text.startsWith('.')
+        ? normalize(join(dirname(file), text.replace(/\.js$/, '.ts')))
+        : /^(@[^/]+\/)?[^/]+/.exec(text)![0],
+    );
+}
 
 /** What each folder may import from (besides itself). */
 const ALLOWED: Record<string, readonly string[]> = {
@@ -87,6 +111,22 @@ describe('architecture', () => {
     };
     for (const file of importsOf.keys()) visit(file);
     assert.deepEqual(cycles, []);
+  });
+
+  it('keeps zod out of the workflow bundle', () => {
+    // The SDK evaluates every bundled module again for each new workflow, on the one workflow
+    // thread: zod and the schemas built with it cost ~40 ms per case (issue 16's profile).
+    const chainTo = new Map<string, string[]>([['workflows/index.ts', ['workflows/index.ts']]]);
+    const queue = ['workflows/index.ts'];
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+      for (const target of runtimeImportsOf(file)) {
+        if (chainTo.has(target)) continue;
+        chainTo.set(target, [...chainTo.get(file)!, target]);
+        if (target.endsWith('.ts')) queue.push(target);
+      }
+    }
+    assert.ok(chainTo.has('workflows/sop/index.ts'), 'the walk follows the workflow imports');
+    assert.equal(chainTo.get('zod')?.join(' → '), undefined);
   });
 
   it('keeps files under 400 lines (migrations aside)', () => {

@@ -25,8 +25,8 @@ export const actor = z.object({
 });
 export type Actor = z.infer<typeof actor>;
 
-/** How an actor is written in the timeline's `actor` column. */
-export const actorRef = (a: Actor): string => (a.kind === 'system' ? 'system' : `${a.kind}:${a.id}`);
+/** How an actor is written in the timeline's `actor` column (zod-free, for the workflow bundle). */
+export { actorRef } from '../contract-rules.js';
 
 export const taskKey = z
   .string({ message: 'must be a task key' })

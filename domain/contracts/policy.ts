@@ -1,5 +1,6 @@
 /** Escalation policies, ladders and SOP parameters: what an admin configures and a case snapshots. */
 import { z } from 'zod';
+import { DEFAULT_SOP_PARAMS as defaultSopParams } from '../contract-rules.js';
 import { CHANNELS, EXCEPTION_TYPES, JOB_ROLES, SEVERITIES } from '../model.js';
 import { idValue, line, note, seconds } from './rules.js';
 
@@ -54,14 +55,8 @@ export const sopParams = z.strictObject({
 });
 export type SopParams = z.infer<typeof sopParams>;
 
-export const DEFAULT_SOP_PARAMS: SopParams = {
-  lineLocationPrefix: 'LINE-',
-  holdWarehouse: 'QUARANTINE',
-  downtimeThresholdSeconds: 30 * 60,
-  erpTimeoutSeconds: 30,
-  erpMaxAttempts: 8,
-  historyLimit: 2000,
-};
+/** The defaults live in a zod-free module the workflow bundle can import; typed here against the schema. */
+export const DEFAULT_SOP_PARAMS: SopParams = defaultSopParams;
 
 /** PUT /api/v1/exception-types/{code} */
 export const exceptionTypeBody = z.strictObject({

@@ -28,25 +28,5 @@ export const taskResult = z.object({
 });
 export type TaskResult = z.infer<typeof taskResult>;
 
-/** Checks a decision's data against its option's fields; returns a reason when it does not fit. */
-export function checkDecisionData(option: DecisionOption, data: DecisionData): string | null {
-  for (const f of option.fields ?? []) {
-    const v = data[f.name];
-    if (v === undefined || v === '') return `option ${option.id} needs ${f.name} (${f.label})`;
-    if (f.type === 'number' && typeof v !== 'number') return `${f.name} must be a number`;
-    if (f.type !== 'number' && typeof v !== 'string') return `${f.name} must be a string`;
-    if (f.type === 'datetime' && !/^\d{4}-\d{2}-\d{2}T.+(Z|[+-]\d{2}:?\d{2})$/.test(String(v))) {
-      return `${f.name} must be an ISO 8601 date-time with a time zone`;
-    }
-    if (f.type === 'datetime' && !realYear(String(v))) return `${f.name} is not a valid date-time`;
-    if (f.type === 'date' && (!/^\d{4}-\d{2}-\d{2}$/.test(String(v)) || !realYear(`${String(v)}T00:00:00Z`)))
-      return `${f.name} must be a date, YYYY-MM-DD`;
-  }
-  return null;
-}
-
-/** A parseable date-time in the years 1970–9999 (PostgreSQL has no year 0). */
-const realYear = (iso: string): boolean => {
-  const year = Number(iso.slice(0, 4));
-  return year >= 1970 && year <= 9999 && !Number.isNaN(Date.parse(iso));
-};
+/** Checks a decision's data against its option's fields (zod-free, for the workflow bundle). */
+export { checkDecisionData } from '../contract-rules.js';

@@ -16,7 +16,7 @@ import type {
 import type { DecisionOption, TaskResult } from '../../domain/contracts/tasks.js';
 import type { CaseStatus, ExceptionType, JobRole, Severity } from '../../domain/model.js';
 
-export { actorRef } from '../../domain/contracts/actions.js';
+export { actorRef } from '../../domain/contract-rules.js';
 export type {
   AckInput,
   Actor,

@@ -1,6 +1,7 @@
 /** What the parts of one run of a case workflow share: its input, its state, its activities. */
 import { isCancellation, log, type CancellationScope } from '@temporalio/workflow';
-import { DEFAULT_SOP_PARAMS, type LadderLevel, type SopParams } from '../../domain/contracts/policy.js';
+import { DEFAULT_SOP_PARAMS } from '../../domain/contract-rules.js';
+import type { LadderLevel, SopParams } from '../../domain/contracts/policy.js';
 import { caseActivities, type CaseActivityProxies } from './activities.js';
 import { CaseChanges } from './changes.js';
 import {

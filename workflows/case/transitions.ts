@@ -7,7 +7,8 @@
  */
 import type { LadderLevel } from '../../domain/contracts/policy.js';
 import type { MessageRef } from '../../domain/messages.js';
-import { checkDecisionData, type TaskResult } from '../../domain/contracts/tasks.js';
+import { checkDecisionData } from '../../domain/contract-rules.js';
+import type { TaskResult } from '../../domain/contracts/tasks.js';
 import type { ExceptionType } from '../../domain/model.js';
 import { mesEventAllowed, SOPS } from '../sop/index.js';
 import { startLadder } from './ladder.js';

@@ -1,5 +1,8 @@
-/** What an SOP module declares about its exception type, beside the procedure itself. */
-import type { z } from 'zod';
+/**
+ * What an SOP module declares about its exception type, beside the procedure itself. Its facts
+ * schema is not here but in domain/contracts/case.ts (`FACTS`, `FactsByType`), which the API
+ * validates with: the workflow bundle must not pull in zod (see domain/contract-rules.ts).
+ */
 import type { FactsByType } from '../../domain/contracts/case.js';
 import type { MessageRef } from '../../domain/messages.js';
 import type { ExceptionType, JobRole, MesEventKind } from '../../domain/model.js';
@@ -12,8 +15,6 @@ export interface SopDefinition<T extends ExceptionType> {
   type: T;
   /** The procedure, run by the case workflow. */
   procedure: Sop<T>;
-  /** The facts a report of this type carries (validated by the API, read by the procedure). */
-  facts: z.ZodType<FactsByType[T], unknown>;
   /** MES events that mean the problem is gone: the case resolves itself. */
   clearingEvents: readonly MesEventKind[];
   /** What closing needs recorded. */

@@ -6,7 +6,6 @@
  *     line's affected work orders in the ERP and have the planner adjust the plan.
  * Clears when MES reports the equipment running; closure needs root cause and downtime minutes.
  */
-import { equipmentFaultFacts } from '../../domain/contracts/case.js';
 import { msg } from '../../domain/messages.js';
 import { confirm, type Sop } from './context.js';
 import type { SopDefinition } from './definition.js';
@@ -84,7 +83,6 @@ const procedure: Sop<'equipment_fault'> = async (ctx) => {
 export const equipmentFault: SopDefinition<'equipment_fault'> = {
   type: 'equipment_fault',
   procedure,
-  facts: equipmentFaultFacts,
   clearingEvents: ['equipment_running', 'cleared'],
   closureNeeds: ['rootCause', 'downtimeMinutes'],
   reopenRole: 'maintenance',

@@ -8,7 +8,6 @@
  *     `order_delay` case is opened.
  * Clears when MES reports the material received, or staff resolve.
  */
-import { materialShortageFacts } from '../../domain/contracts/case.js';
 import { msg, render } from '../../domain/messages.js';
 import { confirm, type Sop } from './context.js';
 import type { SopDefinition } from './definition.js';
@@ -155,7 +154,6 @@ const procedure: Sop<'material_shortage'> = async (ctx) => {
 export const materialShortage: SopDefinition<'material_shortage'> = {
   type: 'material_shortage',
   procedure,
-  facts: materialShortageFacts,
   clearingEvents: ['material_received', 'cleared'],
   closureNeeds: [],
   reopenRole: 'purchasing',

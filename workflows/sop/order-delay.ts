@@ -5,7 +5,6 @@
  *  3. Customer service approves the customer notification, which the ERP then sends.
  * Clears when the new date is confirmed, or when MES reports the order back on track.
  */
-import { orderDelayFacts } from '../../domain/contracts/case.js';
 import { msg } from '../../domain/messages.js';
 import type { Sop } from './context.js';
 import type { SopDefinition } from './definition.js';
@@ -83,7 +82,6 @@ const procedure: Sop<'order_delay'> = async (ctx) => {
 export const orderDelay: SopDefinition<'order_delay'> = {
   type: 'order_delay',
   procedure,
-  facts: orderDelayFacts,
   clearingEvents: ['back_on_track', 'cleared'],
   closureNeeds: [],
   reopenRole: 'planner',

@@ -7,7 +7,6 @@
  *  4. Shipped lots (or a recall) → customer service runs the recall.
  * The executed disposition resolves the case; closure needs root cause and corrective action (CAPA).
  */
-import { qualityFailureFacts } from '../../domain/contracts/case.js';
 import { msg, render } from '../../domain/messages.js';
 import { DISPOSITIONS, type Disposition } from '../../domain/model.js';
 import { confirm, type Sop } from './context.js';
@@ -96,7 +95,6 @@ const procedure: Sop<'quality_failure'> = async (ctx) => {
 export const qualityFailure: SopDefinition<'quality_failure'> = {
   type: 'quality_failure',
   procedure,
-  facts: qualityFailureFacts,
   clearingEvents: [],
   closureNeeds: ['rootCause', 'correctiveAction'],
   reopenRole: 'qc_engineer',
