@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { CaseEventBus } from '../api/web/live.js';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -186,6 +186,21 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
       });
     const erpReady = erpProbe(erp);
     const publicUrl = (): string => o.publicUrl ?? url ?? 'http://localhost:3000';
+    // The API's port is taken before Temporal is dialled: a port in use is then the error reported,
+    // as it was before `npm start` connected to Temporal first for eager starts. Requests are served
+    // once the app is attached below.
+    let apiServer: Server | null = null;
+    let serving = false;
+    if (o.runApi) {
+      apiServer = await new Promise<Server>((resolve, reject) => {
+        const srv = createServer();
+        srv.once('error', reject);
+        srv.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve(srv));
+      });
+      const early = apiServer;
+      // Only if start-up fails before the app is attached (then the drain below closes it).
+      stops.push(() => (serving ? Promise.resolve() : new Promise<void>((r) => early.close(() => r()))));
+    }
     // Eager start needs the client on the worker's native connection (SDK: supportsEagerStart).
     const eager = o.runApi && o.runWorker && (o.eagerStart ?? true);
     const native = eager ? await connectNative(o.temporalAddress) : null;
@@ -276,11 +291,9 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         ...(workerMetrics ? { extraMetrics: () => workerMetrics.text() } : {}),
         ...(erpReady ? { erpReady } : {}),
       });
-      const server = await new Promise<Server>((resolve, reject) => {
-        const srv = app.listen(o.port ?? 0, o.host ?? '127.0.0.1', (err?: Error) =>
-          err ? reject(err) : resolve(srv),
-        );
-      });
+      const server = apiServer!;
+      server.on('request', app);
+      serving = true;
       const drain = drainable(server);
       stops.push(() => drain(graceMs));
       const addr = server.address() as AddressInfo;
