@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { CaseEventBus } from '../api/web/live.js';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -193,7 +193,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
     let serving = false;
     if (o.runApi) {
       apiServer = await new Promise<Server>((resolve, reject) => {
-        const srv = createServer();
+        const srv = createServer(answerStarting);
         srv.once('error', reject);
         srv.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve(srv));
       });
@@ -292,6 +292,7 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         ...(erpReady ? { erpReady } : {}),
       });
       const server = apiServer!;
+      server.off('request', answerStarting);
       server.on('request', app);
       serving = true;
       const drain = drainable(server);
@@ -367,6 +368,19 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
     await stopAll();
     throw err;
   }
+}
+
+/** What a request gets between the API taking its port and its app being ready (health checks retry). */
+function answerStarting(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+  res.end(
+    JSON.stringify({
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'Andon is starting',
+    }),
+  );
 }
 
 function connectNative(address: string): Promise<NativeConnection> {
