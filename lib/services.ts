@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { CaseEventBus } from '../api/web/live.js';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -27,6 +26,7 @@ import { sealPlainGroupChannels } from '../db/group-channels.js';
 import { createDb, migrate, type Db } from '../db/index.js';
 import { databaseReady } from '../db/web-admin.js';
 import { drainable } from './http-drain.js';
+import { takeApiPort } from './api-port.js';
 import { startOpsServer } from './ops-server.js';
 import { DEFAULT_WEBHOOK_RETRY, type IntegrationOptions } from './integrations.js';
 import { createLinkSigner } from './links.js';
@@ -189,18 +189,8 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
     // The API's port is taken before Temporal is dialled: a port in use is then the error reported,
     // as it was before `npm start` connected to Temporal first for eager starts. Requests are served
     // once the app is attached below.
-    let apiServer: Server | null = null;
-    let serving = false;
-    if (o.runApi) {
-      apiServer = await new Promise<Server>((resolve, reject) => {
-        const srv = createServer(answerStarting);
-        srv.once('error', reject);
-        srv.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve(srv));
-      });
-      const early = apiServer;
-      // Only if start-up fails before the app is attached (then the drain below closes it).
-      stops.push(() => (serving ? Promise.resolve() : new Promise<void>((r) => early.close(() => r()))));
-    }
+    const apiPort = o.runApi ? await takeApiPort(o.port ?? 0, o.host ?? '127.0.0.1') : null;
+    if (apiPort) stops.push(() => apiPort.closeUnlessServing());
     // Eager start needs the client on the worker's native connection (SDK: supportsEagerStart).
     const eager = o.runApi && o.runWorker && (o.eagerStart ?? true);
     const native = eager ? await connectNative(o.temporalAddress) : null;
@@ -291,10 +281,8 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
         ...(workerMetrics ? { extraMetrics: () => workerMetrics.text() } : {}),
         ...(erpReady ? { erpReady } : {}),
       });
-      const server = apiServer!;
-      server.off('request', answerStarting);
-      server.on('request', app);
-      serving = true;
+      const server = apiPort!.server;
+      apiPort!.serve(app);
       const drain = drainable(server);
       stops.push(() => drain(graceMs));
       const addr = server.address() as AddressInfo;
@@ -368,19 +356,6 @@ export async function startAndon(o: AndonOptions): Promise<Andon> {
     await stopAll();
     throw err;
   }
-}
-
-/** What a request gets between the API taking its port and its app being ready (health checks retry). */
-function answerStarting(_req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
-  res.end(
-    JSON.stringify({
-      type: 'about:blank',
-      title: 'Service Unavailable',
-      status: 503,
-      detail: 'Andon is starting',
-    }),
-  );
 }
 
 function connectNative(address: string): Promise<NativeConnection> {
