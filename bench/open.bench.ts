@@ -6,6 +6,7 @@
  * server: starting a no-op workflow with the Temporal client at the same concurrency (a worker of
  * the bench's own runs them). Goals: throughput ≥ 0.9× the baseline's, p99 ≤ 1.3× the baseline's.
  */
+import { cpuBetween, cpuNow, formatCpu } from './lib/cpu.js';
 import { flags, postFault } from './lib/cases.js';
 import { header } from './lib/machine.js';
 import { startStack } from './lib/stack.js';
@@ -37,14 +38,19 @@ try {
   log(
     `\nbaseline: ${f.requests} no-op workflows started with the Temporal client, ${f.concurrency} at a time`,
   );
+  let cpu = cpuNow(stack.pid);
   const base = await stack.baseline.starts(f.requests, f.concurrency);
   line('no-op workflow starts', base);
+  log(`  ${formatCpu(cpuBetween(cpu, cpuNow(stack.pid)), base.wallMs)}`);
   const drained = await stack.baseline.drained(base.results);
   log(`  (all completed ${(drained / 1000).toFixed(1)} s after the last start answered)`);
 
   log(`\nAndon: ${f.requests} POST /api/v1/cases, ${f.concurrency} at a time`);
+  cpu = cpuNow(stack.pid);
   const andon = await pool(f.requests, f.concurrency, (i) => postFault(stack, i));
   line('POST /api/v1/cases', andon);
+  // The worker in the same process pages the new cases meanwhile: this says how much of the CPU that took.
+  log(`  ${formatCpu(cpuBetween(cpu, cpuNow(stack.pid)), andon.wallMs)}`);
   const pending = andon.results.filter((c) => c.status === 'pending_start').length;
   log(`  answered 201 (started): ${andon.results.length - pending}, 202 (pending start): ${pending}`);
   log(
