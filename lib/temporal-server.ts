@@ -139,6 +139,16 @@ const portFree = (port: number): Promise<boolean> =>
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 
+/** A frontend port (10000-29999) whose derived ports are free too: for tests and benchmarks. */
+export async function freeTemporalPort(): Promise<number> {
+  for (;;) {
+    const p = 10_000 + Math.floor(Math.random() * 20_000);
+    const t = temporalPorts(p);
+    const all = [p, t.frontendHttp, t.history, t.matching, t.worker, t.metrics, ...t.membership];
+    if ((await Promise.all(all.map(portFree))).every(Boolean)) return p;
+  }
+}
+
 async function checkPorts(frontend: number): Promise<Ports> {
   const ports = temporalPorts(frontend);
   const all = [

@@ -13,7 +13,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +24,7 @@ import { createDb, type Db } from '../../db/index.js';
 import { upsertPolicy } from '../../db/policies.js';
 import { EXCEPTION_TYPES, DEFAULT_RESPONSIBLE_ROLE } from '../../domain/model.js';
 import { startDevServer, freePort } from '../../lib/temporal-dev-server.js';
-import { startTemporalServer, temporalPorts } from '../../lib/temporal-server.js';
+import { freeTemporalPort, startTemporalServer } from '../../lib/temporal-server.js';
 import { ensureTemporalCli, TEMPORAL_CLI_VERSION } from '../../scripts/temporal-cli.js';
 import { ensureTemporalServer, TEMPORAL_SERVER_VERSION } from '../../scripts/temporal-server.js';
 import { startBaseline, type Baseline } from './baseline.js';
@@ -75,22 +74,6 @@ const urlOf = (name: string): string => {
   u.pathname = `/${name}`;
   return u.toString();
 };
-
-/** A frontend port whose derived ports (history, matching, membership, …) are free too. */
-async function clusterPort(): Promise<number> {
-  const free = (p: number): Promise<boolean> =>
-    new Promise((ok) => {
-      const s = createServer();
-      s.once('error', () => ok(false));
-      s.listen(p, '127.0.0.1', () => s.close(() => ok(true)));
-    });
-  for (;;) {
-    const p = 10_000 + Math.floor(Math.random() * 20_000);
-    const t = temporalPorts(p);
-    const all = [p, t.frontendHttp, t.history, t.matching, t.worker, t.metrics, ...t.membership];
-    if ((await Promise.all(all.map(free))).every(Boolean)) return p;
-  }
-}
 
 /** bin/start.ts as a child; resolves once it prints that Andon is running. */
 function spawnAndon(env: Record<string, string>): Promise<ChildProcess> {
@@ -148,7 +131,7 @@ export async function startStack(o: { server: ServerKind }): Promise<Stack> {
         postgresUrl: ADMIN_URL,
         databases,
         dir: join(work, 'temporal'),
-        port: await clusterPort(),
+        port: await freeTemporalPort(),
         namespaces: [NAMESPACE],
       });
       cleanups.push(() => server.stop());

@@ -13,7 +13,6 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,7 +23,7 @@ import { seedErpSimulator } from '../../activities/erp/demo-data.js';
 import { createDb, migrate, type Db } from '../../db/index.js';
 import type { ExceptionType } from '../../domain/model.js';
 import { MailCatcher } from '../../lib/mail-catcher.js';
-import { startTemporalServer, temporalPorts, type TemporalServer } from '../../lib/temporal-server.js';
+import { freeTemporalPort, startTemporalServer, type TemporalServer } from '../../lib/temporal-server.js';
 import { freePort } from '../../lib/temporal-dev-server.js';
 import { ensureTemporalServer } from '../../scripts/temporal-server.js';
 import { caseBody } from '../helpers/bodies.js';
@@ -62,22 +61,6 @@ async function adminQuery(sql: string): Promise<void> {
     await c.query(sql);
   } finally {
     await c.end();
-  }
-}
-
-/** A frontend port whose derived ports (all below 32768) are free. */
-async function temporalPort(): Promise<number> {
-  const free = (p: number): Promise<boolean> =>
-    new Promise((ok) => {
-      const s = createServer();
-      s.once('error', () => ok(false));
-      s.listen(p, '127.0.0.1', () => s.close(() => ok(true)));
-    });
-  for (;;) {
-    const p = 10_000 + Math.floor(Math.random() * 20_000);
-    const t = temporalPorts(p);
-    const all = [p, t.frontendHttp, t.history, t.matching, t.worker, t.metrics, ...t.membership];
-    if ((await Promise.all(all.map(free))).every(Boolean)) return p;
   }
 }
 
@@ -168,7 +151,7 @@ before(async () => {
     postgresUrl: adminUrl,
     databases: { main: dbNames[1]!, visibility: dbNames[2]! },
     dir: join(work, 'temporal'),
-    port: await temporalPort(),
+    port: await freeTemporalPort(),
     namespaces: [NAMESPACE],
     log: say,
   });
